@@ -1,0 +1,155 @@
+//! Configuration from the environment (and an optional `.env`); every setting is in `.env.example`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cpims_db::connection::DEFAULT_SQLITE_PATH;
+use cpims_db::{DatabaseTarget, PoolSettings};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseTarget,
+    pub bind: String,
+    /// `None` means: generate and keep one beside the embedded database (SQLite only).
+    pub jwt_secret: Option<String>,
+    pub token_lifetime_secs: i64,
+    pub cors_origins: Vec<String>,
+    pub log_format: LogFormat,
+    pub pool: PoolSettings,
+    pub max_body_bytes: usize,
+    pub workers: Option<usize>,
+}
+
+/// A setting that is present but unusable.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can configure without touching the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |key: &str| lookup(key).filter(|value| !value.trim().is_empty());
+        let database = DatabaseTarget::from_url(get("DATABASE_URL").as_deref())
+            .map_err(|error| ConfigError(error.to_string()))?;
+        let number = |key: &str, default: u64| -> Result<u64, ConfigError> {
+            match get(key) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError(format!("{key} must be a whole number"))),
+            }
+        };
+        let log_format = match get("CPIMS_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(ConfigError("CPIMS_LOG_FORMAT must be text or json".into())),
+        };
+        let token_lifetime_secs = number("CPIMS_TOKEN_TTL_SECS", 900)?;
+        if token_lifetime_secs == 0 || token_lifetime_secs > 86_400 {
+            return Err(ConfigError(
+                "CPIMS_TOKEN_TTL_SECS must be between 1 and 86400".into(),
+            ));
+        }
+        let jwt_secret = get("CPIMS_JWT_SECRET");
+        if jwt_secret.as_ref().is_some_and(|secret| secret.len() < 32) {
+            return Err(ConfigError(
+                "CPIMS_JWT_SECRET must be at least 32 characters".into(),
+            ));
+        }
+        let workers = match number("CPIMS_WORKERS", 0)? {
+            0 => None,
+            n => Some(
+                usize::try_from(n).map_err(|_| ConfigError("CPIMS_WORKERS too large".into()))?,
+            ),
+        };
+        Ok(Config {
+            database,
+            bind: get("CPIMS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            jwt_secret,
+            token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
+            cors_origins: get("CPIMS_CORS_ORIGINS")
+                .map(|raw| {
+                    raw.split(',')
+                        .map(str::trim)
+                        .filter(|o| !o.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            log_format,
+            pool: PoolSettings {
+                max_size: u32::try_from(number("CPIMS_DB_POOL_SIZE", 10)?.max(1))
+                    .map_err(|_| ConfigError("CPIMS_DB_POOL_SIZE too large".into()))?,
+                checkout_timeout: Duration::from_millis(number(
+                    "CPIMS_DB_CHECKOUT_TIMEOUT_MS",
+                    2_000,
+                )?),
+            },
+            max_body_bytes: usize::try_from(number("CPIMS_MAX_BODY_BYTES", 1_048_576)?)
+                .map_err(|_| ConfigError("CPIMS_MAX_BODY_BYTES too large".into()))?,
+            workers,
+        })
+    }
+
+    /// Whether the database is the embedded default (no `DATABASE_URL`).
+    pub fn is_embedded_default(&self) -> bool {
+        self.database.sqlite_path() == Some(Path::new(DEFAULT_SQLITE_PATH))
+    }
+
+    /// The directory where generated secrets are kept, beside the SQLite file.
+    pub fn secrets_dir(&self) -> Option<PathBuf> {
+        self.database.sqlite_path().map(|path| {
+            path.parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_owned()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_database_on_localhost() {
+        let config = config(&[]).ok();
+        assert_eq!(
+            config.as_ref().map(|c| c.bind.as_str()),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(config.as_ref().map(Config::is_embedded_default), Some(true));
+        assert_eq!(config.as_ref().map(|c| c.token_lifetime_secs), Some(900));
+        assert_eq!(config.map(|c| c.cors_origins.len()), Some(0));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(config(&[("CPIMS_TOKEN_TTL_SECS", "soon")]).is_err());
+        assert!(config(&[("CPIMS_JWT_SECRET", "short")]).is_err());
+        assert!(config(&[("CPIMS_LOG_FORMAT", "xml")]).is_err());
+        assert!(config(&[("DATABASE_URL", "mysql://x/y")]).is_err());
+    }
+}

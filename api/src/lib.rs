@@ -1,0 +1,15 @@
+//! CP-IMS HTTP API: routes, handlers, wire types, authentication, error mapping and the OpenAPI contract.
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod etag;
+pub mod extract;
+pub mod openapi;
+pub mod request_id;
+pub mod routes;
+pub mod secrets;
+pub mod server;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,119 @@
+//! The `cpims` binary: serve (default), migrate, create-admin, openapi.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cpims_api::config::Config;
+use cpims_api::server::{self, StartupError};
+
+#[derive(Parser)]
+#[command(
+    name = "cpims",
+    version,
+    about = "Child Protection Information Management System API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator; the password is read from standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        /// The agency's name; created as a commission if it does not exist.
+        #[arg(long)]
+        agency: String,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", cpims_api::openapi::openapi_json());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("cpims: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    cpims_api::telemetry::init(config.log_format);
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => migrate(config),
+        Command::CreateAdmin { username, agency } => create_admin(config, &username, &agency),
+        Command::Openapi => Ok(()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cpims: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let backend = config.database.describe();
+    let state = server::prepare_state(config).map_err(|error| error.to_string())?;
+    actix_web::rt::System::new().block_on(async move {
+        let (server, address) = server::bind_and_serve(state).map_err(|error| error.to_string())?;
+        tracing::info!(%address, %backend, "cpims listening");
+        server.await.map_err(|error| error.to_string())
+    })
+}
+
+fn migrate(config: Config) -> Result<(), String> {
+    let pool = cpims_db::build_pool(&config.database, &config.pool).map_err(|e| e.to_string())?;
+    let mut connection = cpims_db::checkout(&pool).map_err(|e| e.to_string())?;
+    let applied =
+        cpims_db::migrate::run_pending_migrations(&mut connection).map_err(|e| e.to_string())?;
+    println!(
+        "applied {applied} migration(s) to {}",
+        config.database.describe()
+    );
+    Ok(())
+}
+
+fn create_admin(config: Config, username: &str, agency: &str) -> Result<(), String> {
+    let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for {username} (at least 12 characters): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut password = String::new();
+    stdin
+        .lock()
+        .read_line(&mut password)
+        .map_err(|error| format!("reading password: {error}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let user = cpims_api::admin::create_admin(&state.pool, username, agency, password).map_err(
+        |error| match error {
+            cpims_api::error::ApiError::Validation(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        },
+    )?;
+    println!(
+        "created admin {} (id {}) in agency {}",
+        user.username, user.id, user.agency_id
+    );
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! The OpenAPI 3.1 document, derived from the handlers and wire types.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{agencies, auth, health, me, taxonomy, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CP-IMS API",
+        description = "Child Protection Information Management System for Pakistan: case records, \
+                       referrals between agencies, and statistics. Errors are RFC 9457 problem+json.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        health::healthz::healthz,
+        health::readyz::readyz,
+        auth::token::issue_token,
+        me::get::get_me,
+        taxonomy::get::get_taxonomy,
+        agencies::list::list_agencies,
+        agencies::create::create_agency,
+        agencies::get::get_agency,
+        agencies::update::update_agency,
+        users::list::list_users,
+        users::create::create_user,
+        users::get::get_user,
+        users::update::update_user,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Tokens and the caller's identity"),
+        (name = "taxonomy", description = "Places, categories and code lists"),
+        (name = "agencies", description = "The agency directory"),
+        (name = "users", description = "User administration"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline, exactly as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

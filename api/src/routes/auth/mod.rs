@@ -1,0 +1,3 @@
+//! Logging in.
+
+pub mod token;

@@ -1,0 +1,3 @@
+//! The reference data clients build their forms from.
+
+pub mod get;

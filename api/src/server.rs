@@ -1,0 +1,118 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::web::{self, PayloadConfig, QueryConfig};
+use actix_web::{App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::token::TokenKeys;
+use crate::config::{Config, ConfigError};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+use crate::telemetry::CpimsRootSpan;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] cpims_db::DbError),
+    #[error("cannot bind {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+/// Opens the pool, applies pending migrations and loads the signing secret.
+pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
+    let secret = crate::secrets::jwt_secret(&config)?;
+    let pool = cpims_db::build_pool(&config.database, &config.pool)?;
+    let mut connection = cpims_db::checkout(&pool)?;
+    let applied = cpims_db::migrate::run_pending_migrations(&mut connection)?;
+    drop(connection);
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    let tokens = TokenKeys::new(secret.as_bytes(), config.token_lifetime_secs);
+    Ok(AppState {
+        pool,
+        tokens,
+        config,
+    })
+}
+
+/// Starts serving on an already-bound listener; the returned server runs when awaited.
+pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let workers = state.config.workers;
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        let config = &data.config;
+        let cors = config
+            .cors_origins
+            .iter()
+            .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+            .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+            .allowed_headers([
+                "authorization",
+                "content-type",
+                "if-match",
+                "idempotency-key",
+                "x-request-id",
+            ])
+            .expose_headers(["etag", "location", "x-request-id", "retry-after"])
+            .max_age(600);
+        App::new()
+            .app_data(data.clone())
+            .app_data(PayloadConfig::new(config.max_body_bytes))
+            .app_data(QueryConfig::default().error_handler(crate::extract::query_error))
+            .wrap(cors)
+            .wrap(TracingLogger::<CpimsRootSpan>::new())
+            .wrap(from_fn(crate::request_id::attach))
+            .configure(routes::probes)
+            .service(
+                web::scope("/api/v1")
+                    .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
+                    .configure(routes::api_v1),
+            )
+            .service(web::resource("/docs").to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
+            )
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+/// Binds the configured address and starts serving.
+pub fn bind_and_serve(state: AppState) -> Result<(Server, std::net::SocketAddr), StartupError> {
+    let address = state.config.bind.clone();
+    let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
+        address: address.clone(),
+        source,
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| StartupError::Bind { address, source })?;
+    let server = serve(state, listener).map_err(|source| StartupError::Bind {
+        address: local.to_string(),
+        source,
+    })?;
+    Ok((server, local))
+}

@@ -1,0 +1,14 @@
+//! What every handler shares: the pool, the token keys and the configuration.
+
+use cpims_db::DbPool;
+
+use crate::auth::token::TokenKeys;
+use crate::config::Config;
+
+/// Application state, cloned cheaply into each worker.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub tokens: TokenKeys,
+    pub config: Config,
+}

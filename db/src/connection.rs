@@ -1,0 +1,144 @@
+//! One connection type over both backends, and the r2d2 manager that opens it from a parsed target.
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Where the data lives, decided from the `DATABASE_URL` scheme and never by trial and error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+/// The embedded default used when `DATABASE_URL` is unset.
+pub const DEFAULT_SQLITE_PATH: &str = "./data/cpims.sqlite3";
+
+/// A `DATABASE_URL` that names no usable backend.
+#[derive(Debug, thiserror::Error)]
+#[error("DATABASE_URL must be postgres://..., postgresql://..., sqlite://PATH or a file path")]
+pub struct UnsupportedDatabaseUrl;
+
+impl DatabaseTarget {
+    /// Parses `DATABASE_URL`; `None` selects the embedded SQLite default.
+    pub fn from_url(url: Option<&str>) -> Result<Self, UnsupportedDatabaseUrl> {
+        let url = match url.map(str::trim) {
+            None | Some("") => return Ok(Self::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH))),
+            Some(url) => url,
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(UnsupportedDatabaseUrl);
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// The SQLite file, when this target is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Self::Sqlite(path) => Some(path),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// A name for logs that never includes credentials.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Postgres(_) => "postgresql".to_owned(),
+            Self::Sqlite(path) => format!("sqlite:{}", path.display()),
+        }
+    }
+}
+
+/// How long a SQLite writer waits for the lock before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Opens connections for the pool and sets SQLite's pragmas on each one.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    target: DatabaseTarget,
+}
+
+impl ConnectionManager {
+    pub fn new(target: DatabaseTarget) -> Self {
+        Self { target }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            DatabaseTarget::Sqlite(path) => {
+                let url = path.to_string_lossy();
+                let mut connection = SqliteConnection::establish(&url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                connection
+                    .batch_execute(&format!(
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                         PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA synchronous = NORMAL;"
+                    ))
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(connection))
+            }
+        }
+    }
+
+    fn is_valid(&self, connection: &mut AnyConnection) -> Result<(), Self::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(connection)
+            .map(|_| ())
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _connection: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_selects_the_backend() {
+        assert_eq!(
+            DatabaseTarget::from_url(None).ok(),
+            Some(DatabaseTarget::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH)))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("postgres://u@h/db")).ok(),
+            Some(DatabaseTarget::Postgres("postgres://u@h/db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("sqlite:///tmp/x.db")).ok(),
+            Some(DatabaseTarget::Sqlite(PathBuf::from("/tmp/x.db")))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("data/x.db")).ok(),
+            Some(DatabaseTarget::Sqlite(PathBuf::from("data/x.db")))
+        );
+        assert!(DatabaseTarget::from_url(Some("mysql://h/db")).is_err());
+    }
+}

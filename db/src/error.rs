@@ -1,0 +1,47 @@
+//! The storage layer's one error type.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// What can go wrong below the API; the api crate maps each to one HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("record not found")]
+    NotFound,
+    /// A uniqueness rule was broken; the payload names the constraint, never the values.
+    #[error("unique constraint violated: {0}")]
+    Duplicate(String),
+    /// A reference points at a row that does not exist.
+    #[error("foreign key violated: {0}")]
+    MissingReference(String),
+    /// The record changed since the caller read it; carries the current version.
+    #[error("version mismatch: current version is {current}")]
+    VersionMismatch { current: i64 },
+    /// The database cannot be reached or no connection was free in time.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal storage error: {0}")]
+    Internal(String),
+}
+
+impl From<DieselError> for DbError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => DbError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                DbError::Duplicate(info.constraint_name().unwrap_or("unique").to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                DbError::MissingReference(
+                    info.constraint_name().unwrap_or("foreign key").to_owned(),
+                )
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                DbError::Unavailable(info.message().to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info) => {
+                DbError::Unavailable(info.message().to_owned())
+            }
+            other => DbError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! CP-IMS storage: one diesel code path over PostgreSQL and SQLite, with pool, migrations and queries.
+
+pub mod connection;
+pub mod error;
+pub mod migrate;
+pub mod page;
+pub mod pool;
+pub mod repo;
+pub mod schema;
+pub mod transaction;
+
+pub use connection::{AnyConnection, DatabaseTarget};
+pub use diesel::result as diesel_result;
+pub use error::DbError;
+pub use pool::{build_pool, checkout, DbPool, PoolSettings};
+pub use transaction::write_transaction;

@@ -1,0 +1,56 @@
+//! Write transactions that behave the same on both backends.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+
+use crate::connection::AnyConnection;
+
+/// Runs `work` in a transaction that is committed only if it returns `Ok`.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock up front: a
+/// deferred transaction that reads and then writes can fail with `SQLITE_BUSY` when two writers
+/// race, which busy_timeout cannot cure.
+pub fn write_transaction<T, E, F>(connection: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if sqlite(connection).is_none() {
+        return connection.transaction(work);
+    }
+    with_sqlite(connection, |sqlite| {
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+    })?;
+    let outcome = work(connection);
+    match outcome {
+        Ok(value) => match with_sqlite(connection, AnsiTransactionManager::commit_transaction) {
+            Ok(()) => Ok(value),
+            Err(commit_error) => {
+                let _ = with_sqlite(connection, AnsiTransactionManager::rollback_transaction);
+                Err(commit_error.into())
+            }
+        },
+        Err(error) => {
+            with_sqlite(connection, AnsiTransactionManager::rollback_transaction)?;
+            Err(error)
+        }
+    }
+}
+
+fn sqlite(connection: &mut AnyConnection) -> Option<&mut SqliteConnection> {
+    match connection {
+        AnyConnection::Sqlite(sqlite) => Some(sqlite),
+        AnyConnection::Postgresql(_) => None,
+    }
+}
+
+fn with_sqlite(
+    connection: &mut AnyConnection,
+    step: impl FnOnce(&mut SqliteConnection) -> diesel::QueryResult<()>,
+) -> diesel::QueryResult<()> {
+    match sqlite(connection) {
+        Some(sqlite) => step(sqlite),
+        None => Err(diesel::result::Error::BrokenTransactionManager),
+    }
+}

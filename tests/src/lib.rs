@@ -1,0 +1,219 @@
+//! Test harness: a real server on a free port over a fresh database of the backend under test.
+//!
+//! `CPIMS_TEST_BACKEND` selects `sqlite` (default) or `postgres`; PostgreSQL needs
+//! `CPIMS_TEST_POSTGRES_URL` pointing at a server where the user may create databases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod database;
+
+use std::net::TcpListener;
+
+use cpims_api::config::Config;
+use cpims_api::state::AppState;
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::{json, Value};
+
+pub use database::{backend, Backend, TestDatabase};
+
+/// The signing secret every test server uses.
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-signing";
+/// The password given to users the harness creates.
+pub const TEST_PASSWORD: &str = "a sufficiently long password";
+
+/// A running server and a client pointed at it.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub state: AppState,
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    /// Spawns a server over a fresh database with default settings.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Spawns a server with extra configuration variables.
+    pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
+        let database = TestDatabase::create();
+        let url = database.url.clone();
+        let mut pairs: Vec<(String, String)> = vec![
+            ("DATABASE_URL".into(), url),
+            ("CPIMS_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+            ("CPIMS_WORKERS".into(), "2".into()),
+        ];
+        pairs.extend(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let config = Config::from_lookup(|key| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        })
+        .expect("test configuration is valid");
+        let state = tokio::task::spawn_blocking(move || cpims_api::server::prepare_state(config))
+            .await
+            .unwrap()
+            .expect("server state prepares");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = cpims_api::server::serve(state.clone(), listener).unwrap();
+        tokio::spawn(server);
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client: Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            state,
+            database,
+        }
+    }
+
+    /// A request to `path` (relative to the server root).
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+    }
+
+    /// Creates an administrator through the same code as `cpims create-admin`; returns its token.
+    pub async fn admin_token(&self) -> String {
+        let pool = self.state.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            cpims_api::admin::create_admin(
+                &pool,
+                "root.admin",
+                "National Commission",
+                TEST_PASSWORD,
+            )
+        })
+        .await
+        .unwrap()
+        .expect("admin is created");
+        self.login("root.admin", TEST_PASSWORD).await
+    }
+
+    /// Logs in and returns the access token; panics if the login fails.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .request(Method::POST, "/api/v1/auth/token")
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login of {username} succeeds");
+        body(response).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Sends a JSON request with a bearer token and returns status, headers and body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        payload: Option<Value>,
+    ) -> Reply {
+        let mut request = self.request(method, path).bearer_auth(token);
+        if let Some(payload) = payload {
+            request = request.json(&payload);
+        }
+        Reply::from(request.send().await.unwrap()).await
+    }
+
+    /// Creates an agency as `token`'s user and returns its JSON.
+    pub async fn create_agency(&self, token: &str, name: &str, kind: &str) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/agencies",
+                token,
+                Some(
+                    json!({"name": name, "kind": kind, "province": "Punjab", "district": "Lahore",
+                            "services": ["psychosocial", "legal_aid"]}),
+                ),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "agency created: {}", reply.body);
+        reply.body
+    }
+
+    /// Creates a user with [`TEST_PASSWORD`] and returns its JSON.
+    pub async fn create_user(
+        &self,
+        token: &str,
+        username: &str,
+        agency_id: &str,
+        role: &str,
+    ) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/users",
+                token,
+                Some(
+                    json!({"username": username, "display_name": username, "agency_id": agency_id,
+                            "role": role, "password": TEST_PASSWORD}),
+                ),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "user created: {}", reply.body);
+        reply.body
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub async fn from(response: Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The fields named in a 422 problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a JSON body.
+pub async fn body(response: Response) -> Value {
+    response.json().await.unwrap()
+}
