@@ -36,6 +36,9 @@ pub struct Problem {
     /// The offending fields, on 422 responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// On 409 for an illegal status transition: the statuses the record may move to now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_next: Option<Vec<String>>,
 }
 
 /// Everything a handler can fail with.
@@ -57,6 +60,12 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("cannot move from {from} to {to}")]
+    IllegalTransition {
+        from: String,
+        to: String,
+        allowed: Vec<String>,
+    },
     #[error("the record has changed since it was read (current version {current})")]
     PreconditionFailed { current: i64 },
     #[error("If-Match header with the record's ETag is required")]
@@ -98,12 +107,17 @@ impl ApiError {
             ),
             other => (other.to_string(), None),
         };
+        let allowed_next = match self {
+            ApiError::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+            _ => None,
+        };
         Problem {
             problem_type: "about:blank".to_owned(),
             title,
             status: status.as_u16(),
             detail,
             errors,
+            allowed_next,
         }
     }
 }
@@ -117,7 +131,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -186,5 +200,17 @@ pub mod diesel_error {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> Self {
         ApiError::Unavailable("blocking thread pool is shut down".to_owned())
+    }
+}
+
+impl<S: std::fmt::Display + std::fmt::Debug> From<cpims_domain::workflow::IllegalTransition<S>>
+    for ApiError
+{
+    fn from(error: cpims_domain::workflow::IllegalTransition<S>) -> Self {
+        ApiError::IllegalTransition {
+            from: error.from.to_string(),
+            to: error.to.to_string(),
+            allowed: error.allowed.iter().map(ToString::to_string).collect(),
+        }
     }
 }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, health, me, taxonomy, users};
+use crate::routes::{agencies, auth, children, health, incidents, me, referrals, taxonomy, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,28 @@ use crate::routes::{agencies, auth, health, me, taxonomy, users};
         users::create::create_user,
         users::get::get_user,
         users::update::update_user,
+        children::list::list_children,
+        children::create::create_child,
+        children::get::get_child,
+        children::update::update_child,
+        children::delete::delete_child,
+        children::history::child_history,
+        incidents::list::list_incidents,
+        incidents::create::create_incident,
+        incidents::get::get_incident,
+        incidents::update::update_incident,
+        incidents::delete::delete_incident,
+        incidents::history::incident_history,
+        incidents::transitions::incident_transitions,
+        incidents::transition::transition_incident,
+        referrals::list::list_referrals,
+        referrals::create::create_referral,
+        referrals::get::get_referral,
+        referrals::update::update_referral,
+        referrals::delete::delete_referral,
+        referrals::history::referral_history,
+        referrals::transitions::referral_transitions,
+        referrals::transition::transition_referral,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme),
@@ -36,6 +58,9 @@ use crate::routes::{agencies, auth, health, me, taxonomy, users};
         (name = "taxonomy", description = "Places, categories and code lists"),
         (name = "agencies", description = "The agency directory"),
         (name = "users", description = "User administration"),
+        (name = "children", description = "Children: the people every record is about"),
+        (name = "incidents", description = "Incidents and their status workflow"),
+        (name = "referrals", description = "Referrals between agencies and their workflow"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
 //! CP-IMS storage: one diesel code path over PostgreSQL and SQLite, with pool, migrations and queries.
 
+pub mod codec;
 pub mod connection;
 pub mod error;
 pub mod migrate;
@@ -7,6 +8,7 @@ pub mod page;
 pub mod pool;
 pub mod repo;
 pub mod schema;
+pub mod scope;
 pub mod transaction;
 
 pub use connection::{AnyConnection, DatabaseTarget};

@@ -35,5 +35,151 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    children (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Nullable<Text>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        sex -> Text,
+        date_of_birth -> Nullable<Text>,
+        estimated_age_years -> Nullable<Integer>,
+        age_is_estimated -> Bool,
+        identifier -> Nullable<Text>,
+        province -> Text,
+        district -> Nullable<Text>,
+        urban_rural -> Text,
+        disability -> Bool,
+        guardian_name -> Nullable<Text>,
+        guardian_phone -> Nullable<Text>,
+        languages -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Nullable<Text>,
+        child_id -> Text,
+        category -> Text,
+        subcategory -> Nullable<Text>,
+        legal_references -> Text,
+        occurred_on -> Text,
+        reported_on -> Text,
+        intake_channel -> Text,
+        province -> Text,
+        district -> Nullable<Text>,
+        urban_rural -> Text,
+        perpetrator_relationship -> Text,
+        registered_with_police -> Text,
+        risk_level -> Text,
+        narrative -> Nullable<Text>,
+        status -> Text,
+        closure_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Nullable<Text>,
+        incident_id -> Text,
+        child_id -> Text,
+        to_agency_id -> Text,
+        service -> Text,
+        urgency -> Text,
+        reason -> Text,
+        due_by -> Nullable<Text>,
+        status -> Text,
+        province -> Text,
+        first_response_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    status_transitions (id) {
+        id -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        closure_reason -> Nullable<Text>,
+        actor_user_id -> Text,
+        actor_agency_id -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_history (id) {
+        id -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        version -> BigInt,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        changed_by -> Text,
+        changed_by_agency_id -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        occurred_at -> Text,
+        actor_user_id -> Nullable<Text>,
+        actor_agency_id -> Nullable<Text>,
+        action -> Text,
+        record_type -> Nullable<Text>,
+        record_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
-diesel::allow_tables_to_appear_in_same_query!(agencies, users);
+diesel::joinable!(incidents -> children (child_id));
+diesel::joinable!(referrals -> incidents (incident_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    children,
+    incidents,
+    referrals,
+    status_transitions,
+    record_history,
+    audit_log,
+    audit_chain_head,
+);

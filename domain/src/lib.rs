@@ -1,10 +1,17 @@
 //! CP-IMS domain: entities, taxonomies, rules and policy, free of HTTP, SQL and I/O.
 
+pub mod access;
 pub mod agency;
+pub mod audit;
 pub mod case;
+pub mod child;
 pub mod code_enum;
 pub mod contact;
+pub mod history;
+pub mod incident;
 pub mod location;
 pub mod principal;
+pub mod records;
 pub mod taxonomy;
 pub mod user;
+pub mod workflow;

@@ -170,6 +170,139 @@ impl TestApp {
     }
 }
 
+/// The cast of a scoped-access scenario: two bureaus, a CSO, and users of every role.
+pub struct Cast {
+    pub admin: String,
+    pub bureau_a: String,
+    pub bureau_b: String,
+    pub cso: String,
+    pub worker_a: String,
+    pub sync_a: String,
+    pub worker_b: String,
+    pub partner: String,
+    pub analyst: String,
+    pub monitor: String,
+}
+
+impl TestApp {
+    /// Creates two bureaus (Punjab, Sindh) and a CSO offering psychosocial and legal aid, with users.
+    pub async fn cast(&self) -> Cast {
+        let admin = self.admin_token().await;
+        let bureau_a = self.create_agency(&admin, "Punjab CPWB", "bureau").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let bureau_b = self.create_agency(&admin, "Sindh SCPA", "bureau").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let cso = self.create_agency(&admin, "Rozan", "cso").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let monitor_agency = self
+            .create_agency(&admin, "NCRC Oversight", "commission")
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (name, agency, role) in [
+            ("worker.a", &bureau_a, "case_worker"),
+            ("sync.a", &bureau_a, "sync_client"),
+            ("worker.b", &bureau_b, "case_worker"),
+            ("partner", &cso, "referral_partner"),
+            ("analyst", &monitor_agency, "analyst"),
+            ("monitor", &monitor_agency, "monitor"),
+        ] {
+            self.create_user(&admin, name, agency, role).await;
+        }
+        Cast {
+            worker_a: self.login("worker.a", TEST_PASSWORD).await,
+            sync_a: self.login("sync.a", TEST_PASSWORD).await,
+            worker_b: self.login("worker.b", TEST_PASSWORD).await,
+            partner: self.login("partner", TEST_PASSWORD).await,
+            analyst: self.login("analyst", TEST_PASSWORD).await,
+            monitor: self.login("monitor", TEST_PASSWORD).await,
+            admin,
+            bureau_a,
+            bureau_b,
+            cso,
+        }
+    }
+
+    /// Registers a child (Punjab, Lahore) as `token`'s user; returns its JSON.
+    pub async fn create_child(&self, token: &str, given_name: &str) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/children",
+                token,
+                Some(json!({"given_name": given_name, "family_name": "Khan", "sex": "female",
+                            "date_of_birth": "2015-03-01", "province": "Punjab", "district": "Lahore",
+                            "identifier": "35202-1234567-1", "guardian_name": "Guardian",
+                            "guardian_phone": "0300-1234567"})),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "child created: {}", reply.body);
+        reply.body
+    }
+
+    /// Registers an incident for a child; returns its JSON.
+    pub async fn create_incident(&self, token: &str, child_id: &str) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/incidents",
+                token,
+                Some(json!({"child_id": child_id, "category": "child_labour", "occurred_on": "2024-05-01",
+                            "reported_on": "2024-05-03", "intake_channel": "helpline_1121",
+                            "province": "Punjab", "district": "Lahore", "risk_level": "high",
+                            "narrative": "Found working at a kiln."})),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "incident created: {}", reply.body);
+        reply.body
+    }
+
+    /// Refers an incident to an agency for psychosocial support; returns its JSON.
+    pub async fn create_referral(
+        &self,
+        token: &str,
+        incident_id: &str,
+        to_agency_id: &str,
+    ) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/referrals",
+                token,
+                Some(json!({"incident_id": incident_id, "to_agency_id": to_agency_id,
+                            "service": "psychosocial", "urgency": "high", "reason": "Counselling needed",
+                            "due_by": "2099-01-01"})),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "referral created: {}", reply.body);
+        reply.body
+    }
+
+    /// Sends a JSON request with `If-Match: "<version>"`.
+    pub async fn call_if_match(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        version: i64,
+        payload: Value,
+    ) -> Reply {
+        let request = self
+            .request(method, path)
+            .bearer_auth(token)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&payload);
+        Reply::from(request.send().await.unwrap()).await
+    }
+}
+
 /// A response, read whole.
 #[derive(Debug)]
 pub struct Reply {

@@ -6,16 +6,17 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use cpims_db::repo::users;
 use cpims_domain::principal::Principal;
 
 use crate::error::ApiError;
+use crate::request_id::RequestId;
 use crate::state::AppState;
 
-/// The authenticated caller.
+/// The authenticated caller, with the id of the request being served (for audit entries).
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Principal);
+pub struct Authenticated(pub Principal, pub Option<String>);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
@@ -24,6 +25,10 @@ impl FromRequest for Authenticated {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(request);
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.0.clone());
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
@@ -45,11 +50,12 @@ impl FromRequest for Authenticated {
             if !still_valid {
                 return Err(ApiError::Unauthorized);
             }
-            Ok(Authenticated(Principal {
+            let principal = Principal {
                 user_id: user.id,
                 agency_id: user.agency_id,
                 role: user.role,
-            }))
+            };
+            Ok(Authenticated(principal, request_id))
         })
     }
 }

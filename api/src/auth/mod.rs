@@ -2,6 +2,7 @@
 //! a [`Principal`](cpims_domain::principal::Principal).
 
 pub mod extractor;
+pub mod gate;
 pub mod password;
 pub mod token;
 

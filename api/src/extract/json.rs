@@ -21,12 +21,16 @@ pub trait FieldRules {
     }
 }
 
-/// A deserialised and validated JSON request body.
+/// A deserialised and validated JSON request body, or why it is not one.
+///
+/// Extraction itself never fails: actix polls a handler's extractors together, and a body error must not
+/// overtake an authentication (401) or role (403) failure. The handler asks for the body with
+/// [`ValidJson::into_inner`] once the caller is known.
 #[derive(Debug)]
-pub struct ValidJson<T>(pub T);
+pub struct ValidJson<T>(Result<T, ApiError>);
 
 impl<T> ValidJson<T> {
-    pub fn into_inner(self) -> T {
+    pub fn into_inner(self) -> Result<T, ApiError> {
         self.0
     }
 }
@@ -47,31 +51,36 @@ impl<T: DeserializeOwned + Validate + FieldRules + 'static> FromRequest for Vali
             })
             .unwrap_or(false);
         let body = Bytes::from_request(request, payload);
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let bytes =
-                body.await
-                    .map_err(|error| match error.as_response_error().status_code() {
-                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-                        _ => ApiError::BadRequest("the request body could not be read".to_owned()),
-                    })?;
-            let value: T = parse(&bytes)?;
-            let mut errors = value
-                .validate()
-                .err()
-                .map(|errors| flatten(&errors))
-                .unwrap_or_default();
-            errors.extend(value.field_errors());
-            if !errors.is_empty() {
-                errors.sort_by(|a, b| a.field.cmp(&b.field));
-                errors.dedup_by(|a, b| a.field == b.field);
-                return Err(ApiError::Validation(errors));
-            }
-            Ok(ValidJson(value))
-        })
+        Box::pin(async move { Ok(ValidJson(read(is_json, body).await)) })
     }
+}
+
+async fn read<T: DeserializeOwned + Validate + FieldRules>(
+    is_json: bool,
+    body: impl Future<Output = Result<Bytes, actix_web::Error>>,
+) -> Result<T, ApiError> {
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let bytes = body
+        .await
+        .map_err(|error| match error.as_response_error().status_code() {
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            _ => ApiError::BadRequest("the request body could not be read".to_owned()),
+        })?;
+    let value: T = parse(&bytes)?;
+    let mut errors = value
+        .validate()
+        .err()
+        .map(|errors| flatten(&errors))
+        .unwrap_or_default();
+    errors.extend(value.field_errors());
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        errors.dedup_by(|a, b| a.field == b.field);
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(value)
 }
 
 /// Parses JSON, telling syntax errors (400) from content errors (422, with the field's path).

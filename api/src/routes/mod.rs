@@ -2,8 +2,13 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod changes;
+pub mod children;
 pub mod health;
+pub mod incidents;
 pub mod me;
+pub mod records;
+pub mod referrals;
 pub mod support;
 pub mod taxonomy;
 pub mod users;
@@ -42,6 +47,72 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .route(web::get().to(agencies::get::get_agency))
                 .route(web::patch().to(agencies::update::update_agency))
                 .default_service(not_allowed("GET, PATCH")),
+        )
+        .service(
+            web::resource("/children")
+                .route(web::get().to(children::list::list_children))
+                .route(web::post().to(children::create::create_child))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/children/{id}")
+                .route(web::get().to(children::get::get_child))
+                .route(web::patch().to(children::update::update_child))
+                .route(web::delete().to(children::delete::delete_child))
+                .default_service(not_allowed("GET, PATCH, DELETE")),
+        )
+        .service(
+            web::resource("/children/{id}/history")
+                .route(web::get().to(children::history::child_history))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/incidents")
+                .route(web::get().to(incidents::list::list_incidents))
+                .route(web::post().to(incidents::create::create_incident))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/incidents/{id}")
+                .route(web::get().to(incidents::get::get_incident))
+                .route(web::patch().to(incidents::update::update_incident))
+                .route(web::delete().to(incidents::delete::delete_incident))
+                .default_service(not_allowed("GET, PATCH, DELETE")),
+        )
+        .service(
+            web::resource("/incidents/{id}/history")
+                .route(web::get().to(incidents::history::incident_history))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/incidents/{id}/transitions")
+                .route(web::get().to(incidents::transitions::incident_transitions))
+                .route(web::post().to(incidents::transition::transition_incident))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/referrals")
+                .route(web::get().to(referrals::list::list_referrals))
+                .route(web::post().to(referrals::create::create_referral))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/referrals/{id}")
+                .route(web::get().to(referrals::get::get_referral))
+                .route(web::patch().to(referrals::update::update_referral))
+                .route(web::delete().to(referrals::delete::delete_referral))
+                .default_service(not_allowed("GET, PATCH, DELETE")),
+        )
+        .service(
+            web::resource("/referrals/{id}/history")
+                .route(web::get().to(referrals::history::referral_history))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/referrals/{id}/transitions")
+                .route(web::get().to(referrals::transitions::referral_transitions))
+                .route(web::post().to(referrals::transition::transition_referral))
+                .default_service(not_allowed("GET, POST")),
         )
         .service(
             web::resource("/users")

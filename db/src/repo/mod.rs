@@ -1,4 +1,10 @@
 //! Repositories: the queries for each table, written once for both backends.
 
 pub mod agencies;
+pub mod audit;
+pub mod children;
+pub mod history;
+pub mod incidents;
+pub mod referrals;
+pub mod transitions;
 pub mod users;

@@ -243,3 +243,35 @@ async fn taxonomy_serves_places_categories_and_code_lists() {
         401
     );
 }
+
+#[tokio::test]
+async fn authentication_and_role_are_checked_before_the_body() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    for (token, expected) in [
+        ("not-a-token", 401),
+        (cast.analyst.as_str(), 403),
+        (cast.partner.as_str(), 403),
+    ] {
+        for body in ["{\"bogus\": ", "{\"bogus\": 1}"] {
+            let response = app
+                .request(Method::POST, "/api/v1/children")
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), expected, "{body}");
+        }
+    }
+    let users = app
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            &cast.worker_a,
+            Some(json!({"nonsense": true})),
+        )
+        .await;
+    assert_eq!(users.status, 403);
+}

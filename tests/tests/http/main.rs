@@ -2,9 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod agencies;
 mod auth;
+mod case_validation;
 mod contract;
 mod conventions;
+mod lifecycle;
 mod schema;
 mod users;

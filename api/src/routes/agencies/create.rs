@@ -7,7 +7,7 @@ use cpims_db::repo::agencies;
 use cpims_domain::agency::{normalise_services, Agency};
 
 use super::dto::{check_agency, AgencyResponse, CreateAgencyRequest};
-use crate::auth::Authenticated;
+use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
@@ -35,13 +35,11 @@ use crate::state::AppState;
 )]
 pub async fn create_agency(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    gated: AdminCaller,
     body: ValidJson<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
-    let request = body.into_inner();
+    let caller = gated.0;
+    let request = body.into_inner()?;
     let timestamp = now();
     let mut agency = Agency {
         id: new_id(),

@@ -7,7 +7,7 @@ use cpims_db::repo::agencies;
 use cpims_domain::agency::normalise_services;
 
 use super::dto::{check_agency, AgencyResponse, UpdateAgencyRequest};
-use crate::auth::Authenticated;
+use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
@@ -42,17 +42,14 @@ use crate::state::AppState;
 )]
 pub async fn update_agency(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    _admin: AdminCaller,
     request: HttpRequest,
     path: web::Path<String>,
     body: ValidJson<UpdateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
     let id = parse_id(&path.into_inner())?;
     let expected_version = required_if_match(&request)?;
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let updated = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let mut agency = agencies::find(connection, &id)?;

@@ -55,7 +55,7 @@ pub async fn issue_token(
     state: web::Data<AppState>,
     body: ValidJson<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let TokenRequest { username, password } = body.into_inner();
+    let TokenRequest { username, password } = body.into_inner()?;
     let user = with_connection(&state, move |connection| {
         let found = match normalise_username(&username) {
             Ok(username) => users::find_credentials(connection, &username)?,

@@ -7,8 +7,8 @@ use cpims_db::repo::{agencies, users};
 use cpims_domain::user::{check_password, normalise_username, User};
 
 use super::dto::{CreateUserRequest, UserResponse};
+use crate::auth::gate::AdminCaller;
 use crate::auth::password::hash_password;
-use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
@@ -36,13 +36,11 @@ use crate::state::AppState;
 )]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    gated: AdminCaller,
     body: ValidJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
-    let request = body.into_inner();
+    let caller = gated.0;
+    let request = body.into_inner()?;
     let mut errors = Vec::new();
     let username = normalise_username(&request.username)
         .map_err(|problem| errors.push(FieldError::new("username", problem.to_string())))

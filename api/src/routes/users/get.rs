@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::users;
 
 use super::dto::UserResponse;
-use crate::auth::Authenticated;
+use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::routes::support::{parse_id, with_connection};
@@ -28,12 +28,9 @@ use crate::state::AppState;
 )]
 pub async fn get_user(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    _admin: AdminCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
     let id = parse_id(&path.into_inner())?;
     let user = with_connection(&state, move |connection| Ok(users::find(connection, &id)?)).await?;
     Ok(HttpResponse::Ok()

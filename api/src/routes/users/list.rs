@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::users::{self, UserFilter};
 
 use super::dto::{UserList, UserListQuery, UserResponse};
-use crate::auth::Authenticated;
+use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::routes::support::{encode_cursor, page_request, with_connection};
 use crate::state::AppState;
@@ -26,12 +26,9 @@ use crate::state::AppState;
 )]
 pub async fn list_users(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    _admin: AdminCaller,
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
     let query = query.into_inner();
     let page = page_request(query.limit, query.cursor.as_deref())?;
     let filter = UserFilter {

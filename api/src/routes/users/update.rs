@@ -7,8 +7,8 @@ use cpims_db::repo::{agencies, users};
 use cpims_domain::user::check_password;
 
 use super::dto::{UpdateUserRequest, UserResponse};
+use crate::auth::gate::AdminCaller;
 use crate::auth::password::hash_password;
-use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
@@ -44,17 +44,15 @@ use crate::state::AppState;
 )]
 pub async fn update_user(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    gated: AdminCaller,
     request: HttpRequest,
     path: web::Path<String>,
     body: ValidJson<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.0.may_administer() {
-        return Err(ApiError::Forbidden);
-    }
+    let caller = gated.0;
     let id = parse_id(&path.into_inner())?;
     let expected_version = required_if_match(&request)?;
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     if let Some(password) = &changes.password {
         check_password(password)
             .map_err(|problem| ApiError::validation("password", problem.to_string()))?;

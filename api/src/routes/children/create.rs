@@ -1,0 +1,90 @@
+//! `POST /api/v1/children`
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::{audit, children};
+use cpims_domain::case::{Sex, UrbanRural};
+use cpims_domain::records::Child;
+
+use super::dto::{ChildInput, ChildResponse};
+use crate::auth::gate::CaseWriter;
+use crate::error::{ApiError, Problem};
+use crate::etag::etag_value;
+use crate::extract::json::ValidJson;
+use crate::routes::records::{external_id_conflict, new_meta, record_history};
+use crate::routes::support::with_connection;
+use crate::state::AppState;
+
+/// Registers a child in the caller's agency (admin, case_worker, sync_client).
+#[utoipa::path(
+    post,
+    path = "/api/v1/children",
+    tag = "children",
+    request_body = ChildInput,
+    responses(
+        (status = 201, description = "Created", body = ChildResponse, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not register children", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "external_id already used", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_child(
+    state: web::Data<AppState>,
+    gated: CaseWriter,
+    body: ValidJson<ChildInput>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = gated.0;
+    let mut child = Child {
+        meta: new_meta(&caller),
+        given_name: None,
+        family_name: None,
+        sex: Sex::Unknown,
+        date_of_birth: None,
+        estimated_age_years: None,
+        age_is_estimated: false,
+        identifier: None,
+        province: String::new(),
+        district: None,
+        urban_rural: UrbanRural::Unknown,
+        disability: false,
+        guardian_name: None,
+        guardian_phone: None,
+        languages: Vec::new(),
+    };
+    body.into_inner()?.apply_to(&mut child);
+    let response = ChildResponse::from(child.clone());
+    let stored = response.clone();
+    with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            children::insert(connection, &child).map_err(external_id_conflict)?;
+            record_history(
+                connection,
+                &caller,
+                "child",
+                &child.meta.id,
+                1,
+                None,
+                &stored,
+            )?;
+            audit::append(
+                connection,
+                &[caller.audit("create", "child", &child.meta.id)],
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag_value(response.version)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/children/{}", response.id),
+        ))
+        .json(response))
+}

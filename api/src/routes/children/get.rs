@@ -1,0 +1,47 @@
+//! `GET /api/v1/children/{id}`
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::children;
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::ChildResponse;
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::etag::etag_value;
+use crate::routes::support::{parse_id, with_connection};
+use crate::state::AppState;
+
+/// One child, if the caller's scope includes it; the read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/children/{id}",
+    tag = "children",
+    params(("id" = String, Path, description = "Child id")),
+    responses(
+        (status = 200, description = "The child", body = ChildResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such child in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_child(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path.into_inner())?;
+    let scope = read_scope(&caller.0, RecordKind::Child);
+    let child = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let child = children::find_visible(connection, &id, &scope)?;
+            caller.audit_reads(connection, "child", [child.meta.id.as_str()])?;
+            Ok(child)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_value(child.meta.version)))
+        .json(ChildResponse::from(child)))
+}

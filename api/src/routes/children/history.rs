@@ -1,0 +1,51 @@
+//! `GET /api/v1/children/{id}/history`
+
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::{audit, children, history};
+use cpims_domain::access::{read_scope, Action, RecordKind};
+
+use super::child_actions;
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::routes::changes::HistoryList;
+use crate::routes::records::require;
+use crate::routes::support::{parse_id, with_connection};
+use crate::state::AppState;
+
+/// The field-level change history of a child: who changed which field, when, from what to what.
+#[utoipa::path(
+    get,
+    path = "/api/v1/children/{id}/history",
+    tag = "children",
+    params(("id" = String, Path, description = "Child id")),
+    responses(
+        (status = 200, description = "The history, oldest first", body = HistoryList),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "May not view this child's history", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such child in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn child_history(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path.into_inner())?;
+    let scope = read_scope(&caller.0, RecordKind::Child);
+    let entries = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let child = children::find_visible(connection, &id, &scope)?;
+            require(&child_actions(&caller.0, &child), Action::ViewHistory)?;
+            let entries = history::of_record(connection, "child", &child.meta.id)?;
+            audit::append(
+                connection,
+                &[caller.audit("read_history", "child", &child.meta.id)],
+            )?;
+            Ok(entries)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(HistoryList::from(entries)))
+}

@@ -1,0 +1,58 @@
+//! `GET /api/v1/children`
+
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::children::{self, ChildFilter};
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::{ChildList, ChildListQuery, ChildResponse};
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::state::AppState;
+
+/// Children in the caller's scope, newest first; each returned child's read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/children",
+    tag = "children",
+    params(ChildListQuery),
+    responses(
+        (status = 200, description = "A page of children", body = ChildList),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter or paging", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_children(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<ChildListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let filter = ChildFilter {
+        province: query.province,
+        district: query.district,
+        sex: query.sex,
+        agency_id: query.agency_id,
+        external_id: query.external_id,
+    };
+    let scope = read_scope(&caller.0, RecordKind::Child);
+    let page = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let page = children::list(connection, &scope, &filter, &page)?;
+            caller.audit_reads(
+                connection,
+                "child",
+                page.items.iter().map(|c| c.meta.id.as_str()),
+            )?;
+            Ok(page)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ChildList {
+        data: page.items.into_iter().map(ChildResponse::from).collect(),
+        next_cursor: page.next_after.as_deref().map(encode_cursor),
+    }))
+}

@@ -1,0 +1,102 @@
+//! `PATCH /api/v1/children/{id}`
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use cpims_db::repo::{audit, children, incidents};
+use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::incident::check_child_age_at;
+
+use super::child_actions;
+use super::dto::{ChildInput, ChildPatch, ChildResponse};
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::etag::{etag_value, required_if_match};
+use crate::extract::json::ValidJson;
+use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
+use crate::routes::support::{parse_id, with_connection};
+use crate::state::AppState;
+
+/// Changes a child (owning agency); needs `If-Match`. The merged record is validated as a create would
+/// be, and the child must still be under 18 at each of its incidents.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/children/{id}",
+    tag = "children",
+    params(
+        ("id" = String, Path, description = "Child id"),
+        ("If-Match" = String, Header, description = "The ETag last read, e.g. \"3\""),
+    ),
+    request_body = ChildPatch,
+    responses(
+        (status = 200, description = "Updated", body = ChildResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Read-only access to this child", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such child in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "external_id already used", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_child(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: ValidJson<ChildPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path.into_inner())?;
+    let expected_version = required_if_match(&request)?;
+    let patch = body.into_inner()?;
+    let scope = read_scope(&caller.0, RecordKind::Child);
+    let updated = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let mut child = children::find_visible(connection, &id, &scope)?;
+            require(&child_actions(&caller.0, &child), Action::Update)?;
+            if child.meta.version != expected_version {
+                return Err(ApiError::PreconditionFailed {
+                    current: child.meta.version,
+                });
+            }
+            let before = ChildResponse::from(child.clone());
+            let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
+            if let Some(date_of_birth) = merged.date_of_birth {
+                for incident in incidents::of_child(connection, &child.meta.id)? {
+                    if let Err(message) =
+                        check_child_age_at(Some(date_of_birth), incident.occurred_on)
+                    {
+                        return Err(ApiError::validation("date_of_birth", message));
+                    }
+                }
+            }
+            merged.apply_to(&mut child);
+            child.meta.version = expected_version + 1;
+            child.meta.updated_at = cpims_db::page::now();
+            children::update(connection, &child, expected_version).map_err(external_id_conflict)?;
+            let after = ChildResponse::from(child.clone());
+            record_history(
+                connection,
+                &caller,
+                "child",
+                &child.meta.id,
+                child.meta.version,
+                Some(&before),
+                &after,
+            )?;
+            audit::append(
+                connection,
+                &[caller.audit("update", "child", &child.meta.id)],
+            )?;
+            Ok(after)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_value(updated.version)))
+        .json(updated))
+}

@@ -1,0 +1,47 @@
+//! `GET /api/v1/incidents/{id}`
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::incidents;
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::IncidentResponse;
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::etag::etag_value;
+use crate::routes::support::{parse_id, with_connection};
+use crate::state::AppState;
+
+/// One incident, if the caller's scope includes it; the read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents/{id}",
+    tag = "incidents",
+    params(("id" = String, Path, description = "Incident id")),
+    responses(
+        (status = 200, description = "The incident", body = IncidentResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such incident in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_incident(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path.into_inner())?;
+    let scope = read_scope(&caller.0, RecordKind::Incident);
+    let incident = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let incident = incidents::find_visible(connection, &id, &scope)?;
+            caller.audit_reads(connection, "incident", [incident.meta.id.as_str()])?;
+            Ok(incident)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_value(incident.meta.version)))
+        .json(IncidentResponse::from(incident)))
+}

@@ -1,0 +1,62 @@
+//! `GET /api/v1/incidents`
+
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::incidents::{self, IncidentFilter};
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::{IncidentList, IncidentListQuery, IncidentResponse};
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::state::AppState;
+
+/// Incidents in the caller's scope, newest first; each returned incident's read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents",
+    tag = "incidents",
+    params(IncidentListQuery),
+    responses(
+        (status = 200, description = "A page of incidents", body = IncidentList),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter or paging", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_incidents(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<IncidentListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let filter = IncidentFilter {
+        status: query.status,
+        category: query.category,
+        province: query.province,
+        district: query.district,
+        child_id: query.child_id,
+        reported_from: query.reported_from,
+        reported_to: query.reported_to,
+        risk_level: query.risk_level,
+        external_id: query.external_id,
+    };
+    let scope = read_scope(&caller.0, RecordKind::Incident);
+    let page = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let page = incidents::list(connection, &scope, &filter, &page)?;
+            caller.audit_reads(
+                connection,
+                "incident",
+                page.items.iter().map(|i| i.meta.id.as_str()),
+            )?;
+            Ok(page)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(IncidentList {
+        data: page.items.into_iter().map(IncidentResponse::from).collect(),
+        next_cursor: page.next_after.as_deref().map(encode_cursor),
+    }))
+}

@@ -1,0 +1,206 @@
+//! Wire types of referrals.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use cpims_domain::agency::Service;
+use cpims_domain::case::{ReferralStatus, Urgency};
+use cpims_domain::records::Referral;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::error::FieldError;
+use crate::extract::json::FieldRules;
+use crate::routes::support::{double_option, utc};
+
+fn medium() -> Urgency {
+    Urgency::Medium
+}
+
+/// A referral as submitted; the referring agency is the caller's. Also the shape a PATCH is merged into.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    #[validate(length(min = 1, max = 100))]
+    pub external_id: Option<String>,
+    /// The incident being referred; one the caller's agency owns. Cannot be changed later.
+    #[validate(length(max = 64))]
+    pub incident_id: String,
+    /// The receiving agency: active, not the caller's own, and offering `service`. Cannot be changed later.
+    #[validate(length(max = 64))]
+    pub to_agency_id: String,
+    /// Cannot be changed later.
+    pub service: Service,
+    #[serde(default = "medium")]
+    pub urgency: Urgency,
+    #[validate(length(min = 1, max = 4000))]
+    pub reason: String,
+    /// The date by which the receiving agency should act.
+    pub due_by: Option<NaiveDate>,
+}
+
+impl FieldRules for ReferralInput {
+    fn field_errors(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if uuid::Uuid::parse_str(&self.incident_id).is_err() {
+            errors.push(FieldError::new(
+                "incident_id",
+                "no such incident in your agency's records",
+            ));
+        }
+        if uuid::Uuid::parse_str(&self.to_agency_id).is_err() {
+            errors.push(FieldError::new("to_agency_id", "no such agency"));
+        }
+        if self.reason.trim().is_empty() {
+            errors.push(FieldError::new("reason", "must not be blank"));
+        }
+        errors
+    }
+}
+
+impl ReferralInput {
+    /// The create form of a stored referral, for merge-patching.
+    pub fn from_referral(referral: &Referral) -> Self {
+        ReferralInput {
+            external_id: referral.meta.external_id.clone(),
+            incident_id: referral.incident_id.clone(),
+            to_agency_id: referral.to_agency_id.clone(),
+            service: referral.service,
+            urgency: referral.urgency,
+            reason: referral.reason.clone(),
+            due_by: referral.due_by,
+        }
+    }
+
+    /// Copies the (already validated) changeable fields onto a referral.
+    pub fn apply_to(self, referral: &mut Referral) {
+        referral.meta.external_id = self
+            .external_id
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        referral.incident_id = self.incident_id;
+        referral.to_agency_id = self.to_agency_id;
+        referral.service = self.service;
+        referral.urgency = self.urgency;
+        referral.reason = self.reason.trim().to_owned();
+        referral.due_by = self.due_by;
+    }
+}
+
+/// Changes to a referral by the referring agency: urgency, reason, due date, external id.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralPatch {
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub external_id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<NaiveDate>, nullable)]
+    pub due_by: Option<Option<NaiveDate>>,
+}
+
+/// Field rules are checked on the merged record, not on the patch alone.
+impl FieldRules for ReferralPatch {}
+
+/// A referral as returned.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferralResponse {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub incident_id: String,
+    pub child_id: String,
+    /// The referring agency (the owner).
+    pub from_agency_id: String,
+    pub to_agency_id: String,
+    pub service: Service,
+    pub urgency: Urgency,
+    pub reason: String,
+    pub due_by: Option<NaiveDate>,
+    pub status: ReferralStatus,
+    /// Past `due_by` and not completed, declined or cancelled.
+    pub overdue: bool,
+    pub province: String,
+    /// When the receiving agency first accepted or declined.
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+}
+
+impl From<Referral> for ReferralResponse {
+    fn from(referral: Referral) -> Self {
+        let overdue = referral.is_overdue(chrono::Utc::now().date_naive());
+        ReferralResponse {
+            id: referral.meta.id,
+            external_id: referral.meta.external_id,
+            incident_id: referral.incident_id,
+            child_id: referral.child_id,
+            from_agency_id: referral.meta.agency_id,
+            to_agency_id: referral.to_agency_id,
+            service: referral.service,
+            urgency: referral.urgency,
+            reason: referral.reason,
+            due_by: referral.due_by,
+            status: referral.status,
+            overdue,
+            province: referral.province,
+            first_response_at: referral.first_response_at.map(utc),
+            completed_at: referral.completed_at.map(utc),
+            version: referral.meta.version,
+            created_at: utc(referral.meta.created_at),
+            updated_at: utc(referral.meta.updated_at),
+            created_by: referral.meta.created_by,
+        }
+    }
+}
+
+/// A page of referrals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralList {
+    pub data: Vec<ReferralResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Filters and paging for referrals.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralListQuery {
+    pub status: Option<ReferralStatus>,
+    pub to_agency_id: Option<String>,
+    pub from_agency_id: Option<String>,
+    pub service: Option<Service>,
+    pub incident_id: Option<String>,
+    /// `true`: only referrals past `due_by` and not completed, declined or cancelled.
+    pub overdue: Option<bool>,
+    pub external_id: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A status change: the receiving agency accepts, declines, starts (`in_progress`) and completes; the
+/// referring agency cancels.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralTransitionRequest {
+    pub status: ReferralStatus,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+impl FieldRules for ReferralTransitionRequest {}

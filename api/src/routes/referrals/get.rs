@@ -1,0 +1,47 @@
+//! `GET /api/v1/referrals/{id}`
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::referrals;
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::ReferralResponse;
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::etag::etag_value;
+use crate::routes::support::{parse_id, with_connection};
+use crate::state::AppState;
+
+/// One referral, if the caller's scope includes it; the read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/referrals/{id}",
+    tag = "referrals",
+    params(("id" = String, Path, description = "Referral id")),
+    responses(
+        (status = 200, description = "The referral", body = ReferralResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_referral(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path.into_inner())?;
+    let scope = read_scope(&caller.0, RecordKind::Referral);
+    let referral = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let referral = referrals::find_visible(connection, &id, &scope)?;
+            caller.audit_reads(connection, "referral", [referral.meta.id.as_str()])?;
+            Ok(referral)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_value(referral.meta.version)))
+        .json(ReferralResponse::from(referral)))
+}

@@ -1,0 +1,62 @@
+//! `GET /api/v1/referrals`
+
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::referrals::{self, ReferralFilter};
+use cpims_domain::access::{read_scope, RecordKind};
+
+use super::dto::{ReferralList, ReferralListQuery, ReferralResponse};
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::routes::records::today;
+use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::state::AppState;
+
+/// Referrals from or to the caller's agency (all, for admin and monitor), newest first; each returned
+/// referral's read is audited. A CSO lists its incoming work with `to_agency_id` or `status=pending`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/referrals",
+    tag = "referrals",
+    params(ReferralListQuery),
+    responses(
+        (status = 200, description = "A page of referrals", body = ReferralList),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter or paging", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_referrals(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<ReferralListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let filter = ReferralFilter {
+        status: query.status,
+        to_agency_id: query.to_agency_id,
+        from_agency_id: query.from_agency_id,
+        service: query.service,
+        incident_id: query.incident_id,
+        overdue_on: query.overdue.filter(|overdue| *overdue).map(|_| today()),
+        external_id: query.external_id,
+    };
+    let scope = read_scope(&caller.0, RecordKind::Referral);
+    let page = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let page = referrals::list(connection, &scope, &filter, &page)?;
+            caller.audit_reads(
+                connection,
+                "referral",
+                page.items.iter().map(|r| r.meta.id.as_str()),
+            )?;
+            Ok(page)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ReferralList {
+        data: page.items.into_iter().map(ReferralResponse::from).collect(),
+        next_cursor: page.next_after.as_deref().map(encode_cursor),
+    }))
+}

@@ -1,0 +1,240 @@
+//! Children: scoped fetch and list, insert, versioned update and soft delete.
+
+use cpims_domain::access::ReadScope;
+use cpims_domain::case::{Sex, UrbanRural};
+use cpims_domain::records::{Child, RecordMeta};
+use diesel::prelude::*;
+
+use crate::codec::{code, date_to_text, list_to_text, optional_date, text_to_list};
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::page::{Page, PageRequest};
+use crate::schema::children;
+use crate::scope::children_filter;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = children, treat_none_as_null = true)]
+struct ChildRow {
+    id: String,
+    agency_id: String,
+    external_id: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    sex: String,
+    date_of_birth: Option<String>,
+    estimated_age_years: Option<i32>,
+    age_is_estimated: bool,
+    identifier: Option<String>,
+    province: String,
+    district: Option<String>,
+    urban_rural: String,
+    disability: bool,
+    guardian_name: Option<String>,
+    guardian_phone: Option<String>,
+    languages: String,
+    version: i64,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+    created_by: Option<String>,
+}
+
+impl ChildRow {
+    fn from_child(child: &Child) -> Self {
+        let meta = &child.meta;
+        ChildRow {
+            id: meta.id.clone(),
+            agency_id: meta.agency_id.clone(),
+            external_id: meta.external_id.clone(),
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            sex: child.sex.as_str().to_owned(),
+            date_of_birth: child.date_of_birth.map(date_to_text),
+            estimated_age_years: child.estimated_age_years,
+            age_is_estimated: child.age_is_estimated,
+            identifier: child.identifier.clone(),
+            province: child.province.clone(),
+            district: child.district.clone(),
+            urban_rural: child.urban_rural.as_str().to_owned(),
+            disability: child.disability,
+            guardian_name: child.guardian_name.clone(),
+            guardian_phone: child.guardian_phone.clone(),
+            languages: list_to_text(&child.languages),
+            version: meta.version,
+            created_at: meta.created_at,
+            updated_at: meta.updated_at,
+            created_by: meta.created_by.clone(),
+        }
+    }
+
+    fn into_child(self) -> Result<Child, DbError> {
+        Ok(Child {
+            sex: code(&self.sex, Sex::parse, "child sex")?,
+            urban_rural: code(&self.urban_rural, UrbanRural::parse, "child urban_rural")?,
+            date_of_birth: optional_date(self.date_of_birth.as_deref(), "date_of_birth")?,
+            languages: text_to_list(&self.languages, "languages")?,
+            meta: RecordMeta {
+                id: self.id,
+                agency_id: self.agency_id,
+                external_id: self.external_id,
+                version: self.version,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                created_by: self.created_by,
+            },
+            given_name: self.given_name,
+            family_name: self.family_name,
+            estimated_age_years: self.estimated_age_years,
+            age_is_estimated: self.age_is_estimated,
+            identifier: self.identifier,
+            province: self.province,
+            district: self.district,
+            disability: self.disability,
+            guardian_name: self.guardian_name,
+            guardian_phone: self.guardian_phone,
+        })
+    }
+}
+
+/// Which children a list returns (within the caller's scope).
+#[derive(Debug, Clone, Default)]
+pub struct ChildFilter {
+    pub province: Option<String>,
+    pub district: Option<String>,
+    pub sex: Option<Sex>,
+    pub agency_id: Option<String>,
+    pub external_id: Option<String>,
+}
+
+pub fn insert(connection: &mut AnyConnection, child: &Child) -> Result<(), DbError> {
+    diesel::insert_into(children::table)
+        .values(ChildRow::from_child(child))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// A live (not deleted) child within the scope; `NotFound` otherwise.
+pub fn find_visible(
+    connection: &mut AnyConnection,
+    id: &str,
+    scope: &ReadScope,
+) -> Result<Child, DbError> {
+    children::table
+        .into_boxed()
+        .filter(children::id.eq(id.to_owned()))
+        .filter(children::deleted_at.is_null())
+        .filter(children_filter(scope))
+        .select(ChildRow::as_select())
+        .first(connection)?
+        .into_child()
+}
+
+pub fn list(
+    connection: &mut AnyConnection,
+    scope: &ReadScope,
+    filter: &ChildFilter,
+    page: &PageRequest,
+) -> Result<Page<Child>, DbError> {
+    let mut query = children::table
+        .into_boxed()
+        .filter(children::deleted_at.is_null())
+        .filter(children_filter(scope));
+    if let Some(province) = &filter.province {
+        query = query.filter(children::province.eq(province.clone()));
+    }
+    if let Some(district) = &filter.district {
+        query = query.filter(children::district.eq(district.clone()));
+    }
+    if let Some(sex) = filter.sex {
+        query = query.filter(children::sex.eq(sex.as_str()));
+    }
+    if let Some(agency_id) = &filter.agency_id {
+        query = query.filter(children::agency_id.eq(agency_id.clone()));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(children::external_id.eq(external_id.clone()));
+    }
+    if let Some(before) = &page.before_id {
+        query = query.filter(children::id.lt(before.clone()));
+    }
+    let rows = query
+        .select(ChildRow::as_select())
+        .order(children::id.desc())
+        .limit(page.limit + 1)
+        .load(connection)?;
+    let items = rows
+        .into_iter()
+        .map(ChildRow::into_child)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, page.limit, |child| {
+        &child.meta.id
+    }))
+}
+
+/// Writes `updated` if the stored version is still `expected_version` (`updated.meta.version` is the new one).
+pub fn update(
+    connection: &mut AnyConnection,
+    updated: &Child,
+    expected_version: i64,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        children::table
+            .filter(children::id.eq(&updated.meta.id))
+            .filter(children::version.eq(expected_version))
+            .filter(children::deleted_at.is_null()),
+    )
+    .set(ChildRow::from_child(updated))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, &updated.meta.id)?,
+        })
+    }
+}
+
+/// Tombstones a child at `version` (the new version) if it is still at `expected_version`.
+pub fn soft_delete(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: i64,
+    at: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        children::table
+            .filter(children::id.eq(id))
+            .filter(children::version.eq(expected_version))
+            .filter(children::deleted_at.is_null()),
+    )
+    .set((
+        children::deleted_at.eq(Some(at)),
+        children::updated_at.eq(at),
+        children::version.eq(expected_version + 1),
+    ))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, id)?,
+        })
+    }
+}
+
+fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
+    Ok(children::table
+        .find(id)
+        .select(children::version)
+        .first(connection)?)
+}
+
+/// Whether any live incident of the child is still open (not closed); deleting such a child is refused.
+pub fn has_live_incidents(connection: &mut AnyConnection, child_id: &str) -> Result<bool, DbError> {
+    use crate::schema::incidents;
+    let count: i64 = incidents::table
+        .filter(incidents::child_id.eq(child_id))
+        .filter(incidents::deleted_at.is_null())
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
+}

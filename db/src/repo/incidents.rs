@@ -1,0 +1,275 @@
+//! Incidents: scoped fetch and list, insert, versioned update and soft delete.
+
+use cpims_domain::access::ReadScope;
+use cpims_domain::case::{
+    IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, RiskLevel,
+    UrbanRural,
+};
+use cpims_domain::records::{Incident, RecordMeta};
+use diesel::prelude::*;
+
+use crate::codec::{code, date_to_text, list_to_text, text_to_date, text_to_list};
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::page::{Page, PageRequest};
+use crate::schema::incidents;
+use crate::scope::incidents_filter;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = incidents, treat_none_as_null = true)]
+struct IncidentRow {
+    id: String,
+    agency_id: String,
+    external_id: Option<String>,
+    child_id: String,
+    category: String,
+    subcategory: Option<String>,
+    legal_references: String,
+    occurred_on: String,
+    reported_on: String,
+    intake_channel: String,
+    province: String,
+    district: Option<String>,
+    urban_rural: String,
+    perpetrator_relationship: String,
+    registered_with_police: String,
+    risk_level: String,
+    narrative: Option<String>,
+    status: String,
+    closure_reason: Option<String>,
+    version: i64,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+    created_by: Option<String>,
+}
+
+impl IncidentRow {
+    fn from_incident(incident: &Incident) -> Self {
+        let meta = &incident.meta;
+        IncidentRow {
+            id: meta.id.clone(),
+            agency_id: meta.agency_id.clone(),
+            external_id: meta.external_id.clone(),
+            child_id: incident.child_id.clone(),
+            category: incident.category.clone(),
+            subcategory: incident.subcategory.clone(),
+            legal_references: list_to_text(&incident.legal_references),
+            occurred_on: date_to_text(incident.occurred_on),
+            reported_on: date_to_text(incident.reported_on),
+            intake_channel: incident.intake_channel.as_str().to_owned(),
+            province: incident.province.clone(),
+            district: incident.district.clone(),
+            urban_rural: incident.urban_rural.as_str().to_owned(),
+            perpetrator_relationship: incident.perpetrator_relationship.as_str().to_owned(),
+            registered_with_police: incident.registered_with_police.as_str().to_owned(),
+            risk_level: incident.risk_level.as_str().to_owned(),
+            narrative: incident.narrative.clone(),
+            status: incident.status.as_str().to_owned(),
+            closure_reason: incident.closure_reason.clone(),
+            version: meta.version,
+            created_at: meta.created_at,
+            updated_at: meta.updated_at,
+            created_by: meta.created_by.clone(),
+        }
+    }
+
+    fn into_incident(self) -> Result<Incident, DbError> {
+        Ok(Incident {
+            legal_references: text_to_list(&self.legal_references, "legal_references")?,
+            occurred_on: text_to_date(&self.occurred_on, "occurred_on")?,
+            reported_on: text_to_date(&self.reported_on, "reported_on")?,
+            intake_channel: code(&self.intake_channel, IntakeChannel::parse, "intake_channel")?,
+            urban_rural: code(&self.urban_rural, UrbanRural::parse, "urban_rural")?,
+            perpetrator_relationship: code(
+                &self.perpetrator_relationship,
+                PerpetratorRelationship::parse,
+                "perpetrator_relationship",
+            )?,
+            registered_with_police: code(
+                &self.registered_with_police,
+                PoliceRegistration::parse,
+                "registered_with_police",
+            )?,
+            risk_level: code(&self.risk_level, RiskLevel::parse, "risk_level")?,
+            status: code(&self.status, IncidentStatus::parse, "incident status")?,
+            meta: RecordMeta {
+                id: self.id,
+                agency_id: self.agency_id,
+                external_id: self.external_id,
+                version: self.version,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                created_by: self.created_by,
+            },
+            child_id: self.child_id,
+            category: self.category,
+            subcategory: self.subcategory,
+            province: self.province,
+            district: self.district,
+            narrative: self.narrative,
+            closure_reason: self.closure_reason,
+        })
+    }
+}
+
+/// Which incidents a list returns (within the caller's scope).
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    pub status: Option<IncidentStatus>,
+    pub category: Option<String>,
+    pub province: Option<String>,
+    pub district: Option<String>,
+    pub child_id: Option<String>,
+    pub reported_from: Option<chrono::NaiveDate>,
+    pub reported_to: Option<chrono::NaiveDate>,
+    pub risk_level: Option<RiskLevel>,
+    pub external_id: Option<String>,
+}
+
+pub fn insert(connection: &mut AnyConnection, incident: &Incident) -> Result<(), DbError> {
+    diesel::insert_into(incidents::table)
+        .values(IncidentRow::from_incident(incident))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// A live incident within the scope; `NotFound` otherwise.
+pub fn find_visible(
+    connection: &mut AnyConnection,
+    id: &str,
+    scope: &ReadScope,
+) -> Result<Incident, DbError> {
+    incidents::table
+        .into_boxed()
+        .filter(incidents::id.eq(id.to_owned()))
+        .filter(incidents::deleted_at.is_null())
+        .filter(incidents_filter(scope))
+        .select(IncidentRow::as_select())
+        .first(connection)?
+        .into_incident()
+}
+
+/// Every live incident of a child, oldest first (for age checks when the child changes).
+pub fn of_child(connection: &mut AnyConnection, child_id: &str) -> Result<Vec<Incident>, DbError> {
+    incidents::table
+        .filter(incidents::child_id.eq(child_id))
+        .filter(incidents::deleted_at.is_null())
+        .select(IncidentRow::as_select())
+        .order(incidents::id.asc())
+        .load(connection)?
+        .into_iter()
+        .map(IncidentRow::into_incident)
+        .collect()
+}
+
+pub fn list(
+    connection: &mut AnyConnection,
+    scope: &ReadScope,
+    filter: &IncidentFilter,
+    page: &PageRequest,
+) -> Result<Page<Incident>, DbError> {
+    let mut query = incidents::table
+        .into_boxed()
+        .filter(incidents::deleted_at.is_null())
+        .filter(incidents_filter(scope));
+    if let Some(status) = filter.status {
+        query = query.filter(incidents::status.eq(status.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(incidents::category.eq(category.clone()));
+    }
+    if let Some(province) = &filter.province {
+        query = query.filter(incidents::province.eq(province.clone()));
+    }
+    if let Some(district) = &filter.district {
+        query = query.filter(incidents::district.eq(district.clone()));
+    }
+    if let Some(child_id) = &filter.child_id {
+        query = query.filter(incidents::child_id.eq(child_id.clone()));
+    }
+    if let Some(from) = filter.reported_from {
+        query = query.filter(incidents::reported_on.ge(date_to_text(from)));
+    }
+    if let Some(to) = filter.reported_to {
+        query = query.filter(incidents::reported_on.le(date_to_text(to)));
+    }
+    if let Some(risk) = filter.risk_level {
+        query = query.filter(incidents::risk_level.eq(risk.as_str()));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(incidents::external_id.eq(external_id.clone()));
+    }
+    if let Some(before) = &page.before_id {
+        query = query.filter(incidents::id.lt(before.clone()));
+    }
+    let rows = query
+        .select(IncidentRow::as_select())
+        .order(incidents::id.desc())
+        .limit(page.limit + 1)
+        .load(connection)?;
+    let items = rows
+        .into_iter()
+        .map(IncidentRow::into_incident)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, page.limit, |incident| {
+        &incident.meta.id
+    }))
+}
+
+/// Writes `updated` if the stored version is still `expected_version`.
+pub fn update(
+    connection: &mut AnyConnection,
+    updated: &Incident,
+    expected_version: i64,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        incidents::table
+            .filter(incidents::id.eq(&updated.meta.id))
+            .filter(incidents::version.eq(expected_version))
+            .filter(incidents::deleted_at.is_null()),
+    )
+    .set(IncidentRow::from_incident(updated))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, &updated.meta.id)?,
+        })
+    }
+}
+
+/// Tombstones an incident if it is still at `expected_version`.
+pub fn soft_delete(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: i64,
+    at: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        incidents::table
+            .filter(incidents::id.eq(id))
+            .filter(incidents::version.eq(expected_version))
+            .filter(incidents::deleted_at.is_null()),
+    )
+    .set((
+        incidents::deleted_at.eq(Some(at)),
+        incidents::updated_at.eq(at),
+        incidents::version.eq(expected_version + 1),
+    ))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, id)?,
+        })
+    }
+}
+
+fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
+    Ok(incidents::table
+        .find(id)
+        .select(incidents::version)
+        .first(connection)?)
+}

@@ -1,0 +1,250 @@
+//! Referrals: scoped fetch and list, insert, versioned update and soft delete.
+
+use cpims_domain::access::ReadScope;
+use cpims_domain::agency::Service;
+use cpims_domain::case::{ReferralStatus, Urgency};
+use cpims_domain::records::{RecordMeta, Referral};
+use diesel::prelude::*;
+
+use crate::codec::{code, date_to_text, optional_date};
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::page::{Page, PageRequest};
+use crate::schema::referrals;
+use crate::scope::referrals_filter;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = referrals, treat_none_as_null = true)]
+struct ReferralRow {
+    id: String,
+    agency_id: String,
+    external_id: Option<String>,
+    incident_id: String,
+    child_id: String,
+    to_agency_id: String,
+    service: String,
+    urgency: String,
+    reason: String,
+    due_by: Option<String>,
+    status: String,
+    province: String,
+    first_response_at: Option<chrono::NaiveDateTime>,
+    completed_at: Option<chrono::NaiveDateTime>,
+    version: i64,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+    created_by: Option<String>,
+}
+
+impl ReferralRow {
+    fn from_referral(referral: &Referral) -> Self {
+        let meta = &referral.meta;
+        ReferralRow {
+            id: meta.id.clone(),
+            agency_id: meta.agency_id.clone(),
+            external_id: meta.external_id.clone(),
+            incident_id: referral.incident_id.clone(),
+            child_id: referral.child_id.clone(),
+            to_agency_id: referral.to_agency_id.clone(),
+            service: referral.service.as_str().to_owned(),
+            urgency: referral.urgency.as_str().to_owned(),
+            reason: referral.reason.clone(),
+            due_by: referral.due_by.map(date_to_text),
+            status: referral.status.as_str().to_owned(),
+            province: referral.province.clone(),
+            first_response_at: referral.first_response_at,
+            completed_at: referral.completed_at,
+            version: meta.version,
+            created_at: meta.created_at,
+            updated_at: meta.updated_at,
+            created_by: meta.created_by.clone(),
+        }
+    }
+
+    fn into_referral(self) -> Result<Referral, DbError> {
+        Ok(Referral {
+            service: code(&self.service, Service::parse, "referral service")?,
+            urgency: code(&self.urgency, Urgency::parse, "referral urgency")?,
+            status: code(&self.status, ReferralStatus::parse, "referral status")?,
+            due_by: optional_date(self.due_by.as_deref(), "due_by")?,
+            meta: RecordMeta {
+                id: self.id,
+                agency_id: self.agency_id,
+                external_id: self.external_id,
+                version: self.version,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                created_by: self.created_by,
+            },
+            incident_id: self.incident_id,
+            child_id: self.child_id,
+            to_agency_id: self.to_agency_id,
+            reason: self.reason,
+            province: self.province,
+            first_response_at: self.first_response_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+/// Which referrals a list returns (within the caller's scope).
+#[derive(Debug, Clone, Default)]
+pub struct ReferralFilter {
+    pub status: Option<ReferralStatus>,
+    pub to_agency_id: Option<String>,
+    pub from_agency_id: Option<String>,
+    pub service: Option<Service>,
+    pub incident_id: Option<String>,
+    /// Past `due_by` (strictly before this day) and not completed, declined or cancelled.
+    pub overdue_on: Option<chrono::NaiveDate>,
+    pub external_id: Option<String>,
+}
+
+pub fn insert(connection: &mut AnyConnection, referral: &Referral) -> Result<(), DbError> {
+    diesel::insert_into(referrals::table)
+        .values(ReferralRow::from_referral(referral))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// A live referral within the scope; `NotFound` otherwise.
+pub fn find_visible(
+    connection: &mut AnyConnection,
+    id: &str,
+    scope: &ReadScope,
+) -> Result<Referral, DbError> {
+    referrals::table
+        .into_boxed()
+        .filter(referrals::id.eq(id.to_owned()))
+        .filter(referrals::deleted_at.is_null())
+        .filter(referrals_filter(scope))
+        .select(ReferralRow::as_select())
+        .first(connection)?
+        .into_referral()
+}
+
+pub fn list(
+    connection: &mut AnyConnection,
+    scope: &ReadScope,
+    filter: &ReferralFilter,
+    page: &PageRequest,
+) -> Result<Page<Referral>, DbError> {
+    let mut query = referrals::table
+        .into_boxed()
+        .filter(referrals::deleted_at.is_null())
+        .filter(referrals_filter(scope));
+    if let Some(status) = filter.status {
+        query = query.filter(referrals::status.eq(status.as_str()));
+    }
+    if let Some(to) = &filter.to_agency_id {
+        query = query.filter(referrals::to_agency_id.eq(to.clone()));
+    }
+    if let Some(from) = &filter.from_agency_id {
+        query = query.filter(referrals::agency_id.eq(from.clone()));
+    }
+    if let Some(service) = filter.service {
+        query = query.filter(referrals::service.eq(service.as_str()));
+    }
+    if let Some(incident_id) = &filter.incident_id {
+        query = query.filter(referrals::incident_id.eq(incident_id.clone()));
+    }
+    if let Some(today) = filter.overdue_on {
+        let finished = [
+            ReferralStatus::Completed,
+            ReferralStatus::Declined,
+            ReferralStatus::Cancelled,
+        ]
+        .map(ReferralStatus::as_str);
+        query = query
+            .filter(referrals::due_by.lt(date_to_text(today)))
+            .filter(referrals::status.ne_all(finished));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(referrals::external_id.eq(external_id.clone()));
+    }
+    if let Some(before) = &page.before_id {
+        query = query.filter(referrals::id.lt(before.clone()));
+    }
+    let rows = query
+        .select(ReferralRow::as_select())
+        .order(referrals::id.desc())
+        .limit(page.limit + 1)
+        .load(connection)?;
+    let items = rows
+        .into_iter()
+        .map(ReferralRow::into_referral)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, page.limit, |referral| {
+        &referral.meta.id
+    }))
+}
+
+/// Writes `updated` if the stored version is still `expected_version`.
+pub fn update(
+    connection: &mut AnyConnection,
+    updated: &Referral,
+    expected_version: i64,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(&updated.meta.id))
+            .filter(referrals::version.eq(expected_version))
+            .filter(referrals::deleted_at.is_null()),
+    )
+    .set(ReferralRow::from_referral(updated))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, &updated.meta.id)?,
+        })
+    }
+}
+
+/// Tombstones a referral if it is still at `expected_version`.
+pub fn soft_delete(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: i64,
+    at: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::version.eq(expected_version))
+            .filter(referrals::deleted_at.is_null()),
+    )
+    .set((
+        referrals::deleted_at.eq(Some(at)),
+        referrals::updated_at.eq(at),
+        referrals::version.eq(expected_version + 1),
+    ))
+    .execute(connection)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DbError::VersionMismatch {
+            current: current_version(connection, id)?,
+        })
+    }
+}
+
+fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
+    Ok(referrals::table
+        .find(id)
+        .select(referrals::version)
+        .first(connection)?)
+}
+
+/// Live referrals of an incident (to decide whether deleting the incident is allowed).
+pub fn count_live_for_incident(
+    connection: &mut AnyConnection,
+    incident_id: &str,
+) -> Result<i64, DbError> {
+    Ok(referrals::table
+        .filter(referrals::incident_id.eq(incident_id))
+        .filter(referrals::deleted_at.is_null())
+        .count()
+        .get_result(connection)?)
+}

@@ -1,0 +1,45 @@
+//! The recorded status transitions of incidents and referrals.
+
+use diesel::prelude::*;
+
+use crate::connection::AnyConnection;
+use crate::error::DbError;
+use crate::schema::status_transitions;
+
+/// One recorded status change.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = status_transitions)]
+pub struct Transition {
+    pub id: String,
+    /// `incident` or `referral`.
+    pub record_type: String,
+    pub record_id: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: Option<String>,
+    pub closure_reason: Option<String>,
+    pub actor_user_id: String,
+    pub actor_agency_id: String,
+    pub occurred_at: chrono::NaiveDateTime,
+}
+
+pub fn insert(connection: &mut AnyConnection, transition: &Transition) -> Result<(), DbError> {
+    diesel::insert_into(status_transitions::table)
+        .values(transition)
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Every transition of a record, oldest first.
+pub fn of_record(
+    connection: &mut AnyConnection,
+    record_type: &str,
+    record_id: &str,
+) -> Result<Vec<Transition>, DbError> {
+    Ok(status_transitions::table
+        .filter(status_transitions::record_type.eq(record_type))
+        .filter(status_transitions::record_id.eq(record_id))
+        .order(status_transitions::id.asc())
+        .select(Transition::as_select())
+        .load(connection)?)
+}

@@ -1,0 +1,88 @@
+//! Turns the domain's [`ReadScope`] into SQL filters, so that a list never includes what a single
+//! GET would refuse: both go through these functions.
+
+use cpims_domain::access::ReadScope;
+use cpims_domain::case::ReferralStatus;
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::connection::AnyConnection;
+use crate::schema::{children, incidents, referrals};
+
+/// The SQL backend of [`AnyConnection`].
+pub type Db = <AnyConnection as Connection>::Backend;
+
+type Filter<T> = Box<dyn BoxableExpression<T, Db, SqlType = Bool>>;
+
+/// Referral statuses that give the receiving agency read access to the child and incident.
+pub fn granting_statuses() -> Vec<&'static str> {
+    ReferralStatus::ALL
+        .iter()
+        .filter(|status| status.grants_access())
+        .map(|status| status.as_str())
+        .collect()
+}
+
+fn always(value: bool) -> diesel::expression::SqlLiteral<Bool> {
+    diesel::dsl::sql::<Bool>(if value { "1 = 1" } else { "1 = 0" })
+}
+
+/// Which children rows the scope covers.
+pub fn children_filter(scope: &ReadScope) -> Filter<children::table> {
+    let granted = |agency: &str| {
+        exists(
+            referrals::table
+                .filter(referrals::child_id.eq(children::id))
+                .filter(referrals::to_agency_id.eq(agency.to_owned()))
+                .filter(referrals::status.eq_any(granting_statuses()))
+                .filter(referrals::deleted_at.is_null()),
+        )
+    };
+    match scope {
+        ReadScope::Everything => Box::new(always(true)),
+        ReadScope::Nothing => Box::new(always(false)),
+        ReadScope::OwnedOrGranted(agency) => {
+            Box::new(children::agency_id.eq(agency.clone()).or(granted(agency)))
+        }
+        ReadScope::GrantedOnly(agency) => Box::new(granted(agency)),
+    }
+}
+
+/// Which incident rows the scope covers.
+pub fn incidents_filter(scope: &ReadScope) -> Filter<incidents::table> {
+    let granted = |agency: &str| {
+        exists(
+            referrals::table
+                .filter(referrals::incident_id.eq(incidents::id))
+                .filter(referrals::to_agency_id.eq(agency.to_owned()))
+                .filter(referrals::status.eq_any(granting_statuses()))
+                .filter(referrals::deleted_at.is_null()),
+        )
+    };
+    match scope {
+        ReadScope::Everything => Box::new(always(true)),
+        ReadScope::Nothing => Box::new(always(false)),
+        ReadScope::OwnedOrGranted(agency) => {
+            Box::new(incidents::agency_id.eq(agency.clone()).or(granted(agency)))
+        }
+        ReadScope::GrantedOnly(agency) => Box::new(granted(agency)),
+    }
+}
+
+/// Which referral rows the scope covers; a cancelled referral is no longer the receiver's.
+pub fn referrals_filter(scope: &ReadScope) -> Filter<referrals::table> {
+    let received = |agency: &str| {
+        referrals::to_agency_id
+            .eq(agency.to_owned())
+            .and(not(referrals::status.eq(ReferralStatus::Cancelled.as_str())))
+    };
+    match scope {
+        ReadScope::Everything => Box::new(always(true)),
+        ReadScope::Nothing => Box::new(always(false)),
+        ReadScope::OwnedOrGranted(agency) => {
+            Box::new(referrals::agency_id.eq(agency.clone()).or(received(agency)))
+        }
+        ReadScope::GrantedOnly(agency) => Box::new(received(agency)),
+    }
+}

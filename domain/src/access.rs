@@ -1,0 +1,214 @@
+//! The record-level access policy: what a principal may do to a child, incident or referral, and which
+//! rows it may list.
+//!
+//! This is DESIGN.md's Access table as code. A record outside the caller's scope answers 404, so the
+//! policy never distinguishes "may not see" from "does not exist": an empty action set means both.
+
+use std::collections::BTreeSet;
+
+use crate::case::ReferralStatus;
+use crate::principal::Principal;
+use crate::user::Role;
+
+/// The kinds of case record the policy covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Child,
+    Incident,
+    Referral,
+}
+
+impl RecordKind {
+    /// Every kind.
+    pub const ALL: &'static [RecordKind] = &[
+        RecordKind::Child,
+        RecordKind::Incident,
+        RecordKind::Referral,
+    ];
+
+    /// The actions that mean something for this kind; administrators get exactly these.
+    pub fn applicable_actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            RecordKind::Child => &[Read, Update, Delete, ViewHistory],
+            RecordKind::Incident => &[Read, Update, Delete, ReferOut, ViewHistory],
+            RecordKind::Referral => &[
+                Read,
+                Update,
+                Delete,
+                TransitionAsReferrer,
+                TransitionAsReceiver,
+                ViewHistory,
+            ],
+        }
+    }
+}
+
+/// Something a principal may do to one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Read,
+    Update,
+    Delete,
+    /// Create a referral from this incident.
+    ReferOut,
+    /// Cancel a referral.
+    TransitionAsReferrer,
+    /// Accept, decline, start or complete a referral.
+    TransitionAsReceiver,
+    ViewHistory,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: &'static [Action] = &[
+        Action::Read,
+        Action::Update,
+        Action::Delete,
+        Action::ReferOut,
+        Action::TransitionAsReferrer,
+        Action::TransitionAsReceiver,
+        Action::ViewHistory,
+    ];
+}
+
+/// Which rows of a kind a principal may read; the storage layer turns this into a WHERE clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadScope {
+    Everything,
+    /// Children/incidents owned by the agency or granted to it by a live referral; referrals from or to it
+    /// (to it: unless cancelled).
+    OwnedOrGranted(String),
+    /// Children/incidents granted to the agency by a live referral; referrals addressed to it (unless
+    /// cancelled).
+    GrantedOnly(String),
+    Nothing,
+}
+
+/// Which rows of `kind` the principal may read.
+pub fn read_scope(principal: &Principal, kind: RecordKind) -> ReadScope {
+    let agency = || principal.agency_id.clone();
+    match principal.role {
+        Role::Admin | Role::Monitor => ReadScope::Everything,
+        Role::CaseWorker | Role::SyncClient => ReadScope::OwnedOrGranted(agency()),
+        // Partners see their own agency's case records (should one exist) but never the referrals it
+        // sent: the role exists to receive work, not to follow up on what colleagues referred out.
+        Role::ReferralPartner => match kind {
+            RecordKind::Child | RecordKind::Incident => ReadScope::OwnedOrGranted(agency()),
+            RecordKind::Referral => ReadScope::GrantedOnly(agency()),
+        },
+        Role::Analyst => ReadScope::Nothing,
+    }
+}
+
+/// Facts about one stored record relevant to access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordFacts<'a> {
+    pub kind: RecordKind,
+    /// children/incidents: owning agency; referrals: the referring (from) agency
+    pub owner_agency_id: &'a str,
+    /// children/incidents: true when a live referral (status grants access) addressed to the caller's
+    /// agency covers the record
+    pub granted_to_caller: bool,
+    /// referrals only: the receiving agency; None for children/incidents
+    pub receiving_agency_id: Option<&'a str>,
+    /// referrals only: current status (cancelled referrals are invisible to the receiver)
+    pub referral_status: Option<ReferralStatus>,
+}
+
+/// Whether `record` lies within `scope`: the in-memory twin of the WHERE clause the storage layer builds.
+///
+/// `record.granted_to_caller` must have been worked out for the agency named in the scope.
+pub fn scope_matches(scope: &ReadScope, record: &RecordFacts<'_>) -> bool {
+    match scope {
+        ReadScope::Everything => true,
+        ReadScope::OwnedOrGranted(agency) => {
+            record.owner_agency_id == agency.as_str() || granted_to(agency, record)
+        }
+        ReadScope::GrantedOnly(agency) => granted_to(agency, record),
+        ReadScope::Nothing => false,
+    }
+}
+
+/// Whether the record reaches `agency` through a referral addressed to it.
+fn granted_to(agency: &str, record: &RecordFacts<'_>) -> bool {
+    match record.kind {
+        RecordKind::Child | RecordKind::Incident => record.granted_to_caller,
+        // A cancelled referral was withdrawn, possibly because it went to the wrong agency: the receiver
+        // must lose sight of it. Declined ones stay visible so the receiver keeps its own decision on file.
+        RecordKind::Referral => {
+            record.receiving_agency_id == Some(agency)
+                && record.referral_status != Some(ReferralStatus::Cancelled)
+        }
+    }
+}
+
+/// Every action the principal may take on the record; empty means the record is out of scope (answer 404).
+pub fn allowed_actions(principal: &Principal, record: &RecordFacts<'_>) -> BTreeSet<Action> {
+    use Action::*;
+    let agency = principal.agency_id.as_str();
+    let owned = record.owner_agency_id == agency;
+    let granted = granted_to(agency, record);
+    let mut actions = BTreeSet::new();
+    match (principal.role, record.kind) {
+        (Role::Admin, kind) => actions.extend(kind.applicable_actions()),
+        (Role::Monitor, _) => actions.extend([Read, ViewHistory]),
+        (Role::CaseWorker | Role::SyncClient, kind) => {
+            // Machine accounts sync a bureau's records in and out; a sync bug must not be able to
+            // tombstone a case, so deletion stays with people.
+            let may_delete = principal.role == Role::CaseWorker;
+            match kind {
+                RecordKind::Child | RecordKind::Incident if owned => {
+                    actions.extend([Read, Update, ViewHistory]);
+                    if kind == RecordKind::Incident {
+                        actions.insert(ReferOut);
+                    }
+                    if may_delete {
+                        actions.insert(Delete);
+                    }
+                }
+                RecordKind::Child | RecordKind::Incident => {
+                    if granted {
+                        actions.extend([Read, ViewHistory]);
+                    }
+                }
+                RecordKind::Referral => {
+                    // Both sides at once when an agency refers to itself (one unit to another).
+                    if owned {
+                        actions.extend([Read, ViewHistory, Update, TransitionAsReferrer]);
+                        if may_delete {
+                            actions.insert(Delete);
+                        }
+                    }
+                    if granted {
+                        actions.extend([Read, ViewHistory, TransitionAsReceiver]);
+                    }
+                }
+            }
+        }
+        // Partners get only what a referral needs: the case as it stands, not how it came to be.
+        (Role::ReferralPartner, RecordKind::Child | RecordKind::Incident) => {
+            if owned || granted {
+                actions.insert(Read);
+            }
+        }
+        (Role::ReferralPartner, RecordKind::Referral) => {
+            if granted {
+                actions.extend([Read, TransitionAsReceiver]);
+            }
+        }
+        (Role::Analyst, _) => {}
+    }
+    actions
+}
+
+/// Whether the principal may create children/incidents (in its own agency): admin, case_worker, sync_client.
+pub fn may_create_case_records(principal: &Principal) -> bool {
+    matches!(
+        principal.role,
+        Role::Admin | Role::CaseWorker | Role::SyncClient
+    )
+}
+
+#[cfg(test)]
+mod tests;
