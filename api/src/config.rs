@@ -26,6 +26,10 @@ pub struct Config {
     pub pool: PoolSettings,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
+    /// Smallest statistics cell shown to roles under disclosure control (never below 3).
+    pub stats_min_cell: u64,
+    /// A PostgreSQL read replica for statistics; `None` reads the primary.
+    pub analytics_database: Option<DatabaseTarget>,
 }
 
 /// A setting that is present but unusable.
@@ -76,7 +80,20 @@ impl Config {
                 usize::try_from(n).map_err(|_| ConfigError("CPIMS_WORKERS too large".into()))?,
             ),
         };
+        let analytics_database = match get("CPIMS_ANALYTICS_DATABASE_URL") {
+            None => None,
+            Some(url) => match DatabaseTarget::from_url(Some(&url)) {
+                Ok(target @ DatabaseTarget::Postgres(_)) => Some(target),
+                _ => {
+                    return Err(ConfigError(
+                        "CPIMS_ANALYTICS_DATABASE_URL must be a postgres:// URL".to_owned(),
+                    ))
+                }
+            },
+        };
         Ok(Config {
+            stats_min_cell: number("CPIMS_STATS_MIN_CELL", 5)?.max(3),
+            analytics_database,
             database,
             bind: get("CPIMS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret,

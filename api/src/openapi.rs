@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, children, health, incidents, me, referrals, taxonomy, users};
+use crate::routes::{
+    agencies, auth, children, health, incidents, me, referrals, stats, taxonomy, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -49,6 +51,9 @@ use crate::routes::{agencies, auth, children, health, incidents, me, referrals, 
         referrals::history::referral_history,
         referrals::transitions::referral_transitions,
         referrals::transition::transition_referral,
+        stats::incidents::incident_stats,
+        stats::referrals::referral_stats,
+        stats::kpis::kpis,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme),
@@ -61,6 +66,7 @@ use crate::routes::{agencies, auth, children, health, incidents, me, referrals, 
         (name = "children", description = "Children: the people every record is about"),
         (name = "incidents", description = "Incidents and their status workflow"),
         (name = "referrals", description = "Referrals between agencies and their workflow"),
+        (name = "statistics", description = "Aggregate statistics and KPIs under disclosure control"),
     )
 )]
 pub struct ApiDoc;

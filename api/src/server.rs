@@ -43,8 +43,13 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         tracing::info!(applied, "applied database migrations");
     }
     let tokens = TokenKeys::new(secret.as_bytes(), config.token_lifetime_secs);
+    let analytics_pool = match &config.analytics_database {
+        Some(replica) => cpims_db::build_pool(replica, &config.pool)?,
+        None => pool.clone(),
+    };
     Ok(AppState {
         pool,
+        analytics_pool,
         tokens,
         config,
     })

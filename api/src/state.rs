@@ -9,6 +9,8 @@ use crate::config::Config;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// Where statistics are read: a replica's pool when configured, else the primary's.
+    pub analytics_pool: DbPool,
     pub tokens: TokenKeys,
     pub config: Config,
 }

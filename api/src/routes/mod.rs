@@ -9,6 +9,7 @@ pub mod incidents;
 pub mod me;
 pub mod records;
 pub mod referrals;
+pub mod stats;
 pub mod support;
 pub mod taxonomy;
 pub mod users;
@@ -113,6 +114,21 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .route(web::get().to(referrals::transitions::referral_transitions))
                 .route(web::post().to(referrals::transition::transition_referral))
                 .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/stats/incidents")
+                .route(web::get().to(stats::incidents::incident_stats))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/stats/referrals")
+                .route(web::get().to(stats::referrals::referral_stats))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/stats/kpis")
+                .route(web::get().to(stats::kpis::kpis))
+                .default_service(not_allowed("GET")),
         )
         .service(
             web::resource("/users")

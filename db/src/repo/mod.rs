@@ -6,5 +6,6 @@ pub mod children;
 pub mod history;
 pub mod incidents;
 pub mod referrals;
+pub mod stats;
 pub mod transitions;
 pub mod users;

@@ -4,10 +4,12 @@
 
 mod access;
 mod agencies;
+mod audit;
 mod auth;
 mod case_validation;
 mod contract;
 mod conventions;
 mod lifecycle;
 mod schema;
+mod stats;
 mod users;

@@ -117,6 +117,8 @@ impl FieldRules for ReferralPatch {}
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReferralResponse {
     pub id: String,
+    /// The owning agency: the referring agency, the same as `from_agency_id`.
+    pub agency_id: String,
     pub external_id: Option<String>,
     pub incident_id: String,
     pub child_id: String,
@@ -145,6 +147,7 @@ impl From<Referral> for ReferralResponse {
         let overdue = referral.is_overdue(chrono::Utc::now().date_naive());
         ReferralResponse {
             id: referral.meta.id,
+            agency_id: referral.meta.agency_id.clone(),
             external_id: referral.meta.external_id,
             incident_id: referral.incident_id,
             child_id: referral.child_id,

@@ -1,0 +1,207 @@
+//! What statistics may be grouped and filtered by, and which values a filter may take.
+
+use crate::agency::{AgencyKind, Service};
+use crate::case::{
+    IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, ReferralStatus,
+    RiskLevel, Sex, UrbanRural,
+};
+use crate::code_enum;
+use crate::taxonomy::{CATEGORIES, PROVINCES};
+
+code_enum!(
+    /// A dimension incident statistics can be grouped or filtered by.
+    IncidentDimension {
+        Province => "province",
+        District => "district",
+        Category => "category",
+        Subcategory => "subcategory",
+        Sex => "sex",
+        AgeBand => "age_band",
+        Year => "year",
+        Quarter => "quarter",
+        Month => "month",
+        UrbanRural => "urban_rural",
+        PerpetratorRelationship => "perpetrator_relationship",
+        IntakeChannel => "intake_channel",
+        RegisteredWithPolice => "registered_with_police",
+        Status => "status",
+        RiskLevel => "risk_level",
+    }
+);
+
+code_enum!(
+    /// A dimension referral statistics can be grouped or filtered by.
+    ReferralDimension {
+        Service => "service",
+        Status => "status",
+        ToAgencyKind => "to_agency_kind",
+        Province => "province",
+        Month => "month",
+    }
+);
+
+/// At most this many dimensions in one grouping.
+pub const MAX_GROUP_BY: usize = 4;
+
+/// Age bands at the incident, as statistics report them.
+pub const AGE_BANDS: &[&str] = &["0-5", "6-10", "11-15", "16-17", "unknown"];
+
+fn is_year(value: &str) -> bool {
+    value.len() == 4 && value.chars().all(|c| c.is_ascii_digit())
+}
+
+fn is_month(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    value.len() == 7
+        && bytes[4] == b'-'
+        && is_year(&value[..4])
+        && matches!(value[5..].parse::<u8>(), Ok(1..=12))
+}
+
+fn is_quarter(value: &str) -> bool {
+    value.len() == 7 && is_year(&value[..4]) && matches!(&value[4..], "-Q1" | "-Q2" | "-Q3" | "-Q4")
+}
+
+impl IncidentDimension {
+    /// Whether `value` is something this dimension can hold; filters with other values are refused
+    /// (and, being from closed sets, can be written into SQL safely).
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            IncidentDimension::Province => PROVINCES.iter().any(|p| p.name == value),
+            IncidentDimension::District => PROVINCES.iter().any(|p| p.districts.contains(&value)),
+            IncidentDimension::Category => CATEGORIES.iter().any(|c| c.code == value),
+            IncidentDimension::Subcategory => CATEGORIES
+                .iter()
+                .any(|c| c.subcategories.iter().any(|s| s.code == value)),
+            IncidentDimension::Sex => Sex::parse(value).is_some(),
+            IncidentDimension::AgeBand => AGE_BANDS.contains(&value),
+            IncidentDimension::Year => is_year(value),
+            IncidentDimension::Quarter => is_quarter(value),
+            IncidentDimension::Month => is_month(value),
+            IncidentDimension::UrbanRural => UrbanRural::parse(value).is_some(),
+            IncidentDimension::PerpetratorRelationship => {
+                PerpetratorRelationship::parse(value).is_some()
+            }
+            IncidentDimension::IntakeChannel => IntakeChannel::parse(value).is_some(),
+            IncidentDimension::RegisteredWithPolice => PoliceRegistration::parse(value).is_some(),
+            IncidentDimension::Status => IncidentStatus::parse(value).is_some(),
+            IncidentDimension::RiskLevel => RiskLevel::parse(value).is_some(),
+        }
+    }
+}
+
+impl ReferralDimension {
+    /// Whether `value` is something this dimension can hold.
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            ReferralDimension::Service => Service::parse(value).is_some(),
+            ReferralDimension::Status => ReferralStatus::parse(value).is_some(),
+            ReferralDimension::ToAgencyKind => AgencyKind::parse(value).is_some(),
+            ReferralDimension::Province => PROVINCES.iter().any(|p| p.name == value),
+            ReferralDimension::Month => is_month(value),
+        }
+    }
+}
+
+/// Parses a comma-separated `group_by`: known, distinct dimensions, at most [`MAX_GROUP_BY`].
+pub fn parse_group_by<D: Copy + PartialEq>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<D>,
+) -> Result<Vec<D>, String> {
+    let mut dimensions = Vec::new();
+    for name in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let dimension = parse(name).ok_or_else(|| format!("unknown dimension `{name}`"))?;
+        if dimensions.contains(&dimension) {
+            return Err(format!("dimension `{name}` is repeated"));
+        }
+        dimensions.push(dimension);
+    }
+    if dimensions.len() > MAX_GROUP_BY {
+        return Err(format!("at most {MAX_GROUP_BY} dimensions"));
+    }
+    Ok(dimensions)
+}
+
+/// How much of the statistics a principal may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatsView {
+    /// Admin and monitor: exact counts, nation-wide.
+    ExactAll,
+    /// Analysts: every agency's data, with disclosure control.
+    ProtectedAll,
+    /// Case workers and sync clients: their own agency's data, with disclosure control.
+    ProtectedAgency(String),
+}
+
+/// The statistics a principal may see; `None` for roles that get none (referral partners).
+pub fn stats_view(principal: &crate::principal::Principal) -> Option<StatsView> {
+    use crate::user::Role;
+    match principal.role {
+        Role::Admin | Role::Monitor => Some(StatsView::ExactAll),
+        Role::Analyst => Some(StatsView::ProtectedAll),
+        Role::CaseWorker | Role::SyncClient => {
+            Some(StatsView::ProtectedAgency(principal.agency_id.clone()))
+        }
+        Role::ReferralPartner => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_values_come_from_closed_sets() {
+        assert!(IncidentDimension::Province.accepts("Punjab"));
+        assert!(!IncidentDimension::Province.accepts("Punjab' OR 1=1 --"));
+        assert!(IncidentDimension::Month.accepts("2024-05"));
+        assert!(!IncidentDimension::Month.accepts("2024-13"));
+        assert!(IncidentDimension::Quarter.accepts("2024-Q2"));
+        assert!(!IncidentDimension::Year.accepts("20x4"));
+        assert!(IncidentDimension::AgeBand.accepts("16-17"));
+        assert!(ReferralDimension::ToAgencyKind.accepts("cso"));
+    }
+
+    #[test]
+    fn each_role_gets_its_statistics_view() {
+        use crate::principal::Principal;
+        use crate::user::Role;
+        let view = |role| {
+            stats_view(&Principal {
+                user_id: "u".into(),
+                agency_id: "a".into(),
+                role,
+            })
+        };
+        assert_eq!(view(Role::Admin), Some(StatsView::ExactAll));
+        assert_eq!(view(Role::Monitor), Some(StatsView::ExactAll));
+        assert_eq!(view(Role::Analyst), Some(StatsView::ProtectedAll));
+        assert_eq!(
+            view(Role::CaseWorker),
+            Some(StatsView::ProtectedAgency("a".into()))
+        );
+        assert_eq!(
+            view(Role::SyncClient),
+            Some(StatsView::ProtectedAgency("a".into()))
+        );
+        assert_eq!(view(Role::ReferralPartner), None);
+    }
+
+    #[test]
+    fn group_by_is_parsed_strictly() {
+        let parse = |raw| parse_group_by(Some(raw), IncidentDimension::parse);
+        assert_eq!(
+            parse("province, sex"),
+            Ok(vec![IncidentDimension::Province, IncidentDimension::Sex])
+        );
+        assert!(parse("province,province").is_err());
+        assert!(parse("province,colour").is_err());
+        assert!(parse("province,sex,year,month,status").is_err());
+        assert_eq!(parse(""), Ok(vec![]));
+    }
+}
