@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, auth, children, health, incidents, me, referrals, stats, taxonomy, users,
+    agencies, auth, children, health, incidents, me, referrals, stats, sync, taxonomy, users,
 };
 
 #[derive(OpenApi)]
@@ -54,6 +54,7 @@ use crate::routes::{
         stats::incidents::incident_stats,
         stats::referrals::referral_stats,
         stats::kpis::kpis,
+        sync::changes::changes,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme),
@@ -66,6 +67,7 @@ use crate::routes::{
         (name = "children", description = "Children: the people every record is about"),
         (name = "incidents", description = "Incidents and their status workflow"),
         (name = "referrals", description = "Referrals between agencies and their workflow"),
+        (name = "sync", description = "Synchronisation: the change feed"),
         (name = "statistics", description = "Aggregate statistics and KPIs under disclosure control"),
     )
 )]

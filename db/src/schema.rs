@@ -169,6 +169,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    change_feed (seq) {
+        seq -> BigInt,
+        record_type -> Text,
+        record_id -> Text,
+        version -> BigInt,
+        change -> Text,
+        audience -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_feed_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(incidents -> children (child_id));
 diesel::joinable!(referrals -> incidents (incident_id));
@@ -182,4 +201,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_history,
     audit_log,
     audit_chain_head,
+    change_feed,
+    change_feed_head,
 );

@@ -7,10 +7,12 @@ pub mod children;
 pub mod health;
 pub mod incidents;
 pub mod me;
+pub mod publish;
 pub mod records;
 pub mod referrals;
 pub mod stats;
 pub mod support;
+pub mod sync;
 pub mod taxonomy;
 pub mod users;
 
@@ -128,6 +130,11 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/stats/kpis")
                 .route(web::get().to(stats::kpis::kpis))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/sync/changes")
+                .route(web::get().to(sync::changes::changes))
                 .default_service(not_allowed("GET")),
         )
         .service(

@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod changes;
 pub mod children;
 pub mod history;
 pub mod incidents;

@@ -12,4 +12,5 @@ mod conventions;
 mod lifecycle;
 mod schema;
 mod stats;
+mod sync_feed;
 mod users;

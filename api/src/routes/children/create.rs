@@ -11,6 +11,7 @@ use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
+use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, new_meta, record_history};
 use crate::routes::support::with_connection;
 use crate::state::AppState;
@@ -75,6 +76,13 @@ pub async fn create_child(
             audit::append(
                 connection,
                 &[caller.audit("create", "child", &child.meta.id)],
+            )?;
+            publish::case_upserted(
+                connection,
+                "child",
+                &child.meta.id,
+                1,
+                &child.meta.agency_id,
             )?;
             Ok(())
         })

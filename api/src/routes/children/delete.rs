@@ -7,6 +7,7 @@ use cpims_domain::access::{read_scope, Action, RecordKind};
 use super::child_actions;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::routes::publish;
 use crate::routes::records::{optional_if_match, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -64,6 +65,13 @@ pub async fn delete_child(
             audit::append(
                 connection,
                 &[caller.audit("delete", "child", &child.meta.id)],
+            )?;
+            publish::case_deleted(
+                connection,
+                "child",
+                &child.meta.id,
+                child.meta.version + 1,
+                &child.meta.agency_id,
             )?;
             Ok(())
         })

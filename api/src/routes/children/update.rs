@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
+use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -91,6 +92,13 @@ pub async fn update_child(
             audit::append(
                 connection,
                 &[caller.audit("update", "child", &child.meta.id)],
+            )?;
+            publish::case_upserted(
+                connection,
+                "child",
+                &child.meta.id,
+                child.meta.version,
+                &child.meta.agency_id,
             )?;
             Ok(after)
         })

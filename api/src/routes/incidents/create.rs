@@ -17,6 +17,7 @@ use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
 use crate::routes::children::child_actions;
+use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, new_meta, record_history, today};
 use crate::routes::support::with_connection;
 use crate::state::AppState;
@@ -96,6 +97,13 @@ pub async fn create_incident(
             audit::append(
                 connection,
                 &[caller.audit("create", "incident", &incident.meta.id)],
+            )?;
+            publish::case_upserted(
+                connection,
+                "incident",
+                &incident.meta.id,
+                1,
+                &incident.meta.agency_id,
             )?;
             Ok(response)
         })

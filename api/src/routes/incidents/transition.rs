@@ -14,6 +14,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
+use crate::routes::publish;
 use crate::routes::records::{record_history, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -141,6 +142,13 @@ pub fn move_incident(
     audit::append(
         connection,
         &[caller.audit("transition", "incident", &incident.meta.id)],
+    )?;
+    publish::case_upserted(
+        connection,
+        "incident",
+        &incident.meta.id,
+        incident.meta.version,
+        &incident.meta.agency_id,
     )?;
     Ok(after)
 }

@@ -14,6 +14,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
 use crate::routes::incidents::incident_actions;
+use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, new_meta, record_history};
 use crate::routes::support::with_connection;
 use crate::state::AppState;
@@ -122,6 +123,7 @@ pub async fn create_referral(
                 connection,
                 &[caller.audit("create", "referral", &referral.meta.id)],
             )?;
+            publish::referral_changed(connection, &referral, false, false)?;
             Ok(response)
         })
     })

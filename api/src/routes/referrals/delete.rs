@@ -7,6 +7,7 @@ use cpims_domain::access::{read_scope, Action, RecordKind};
 use super::referral_actions;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::routes::publish;
 use crate::routes::records::{optional_if_match, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -59,6 +60,9 @@ pub async fn delete_referral(
                 connection,
                 &[caller.audit("delete", "referral", &referral.meta.id)],
             )?;
+            let mut gone = referral.clone();
+            gone.meta.version += 1;
+            publish::referral_changed(connection, &gone, referral.status.grants_access(), true)?;
             Ok(())
         })
     })

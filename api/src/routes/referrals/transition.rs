@@ -15,6 +15,7 @@ use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::routes::incidents::transition::move_incident;
+use crate::routes::publish;
 use crate::routes::records::{record_history, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -121,6 +122,7 @@ pub async fn transition_referral(
                 connection,
                 &[caller.audit("transition", "referral", &referral.meta.id)],
             )?;
+            publish::referral_changed(connection, &referral, from.grants_access(), false)?;
             // The incident belongs to the referring agency; the move follows from the receiver's act.
             let incident =
                 incidents::find_visible(connection, &referral.incident_id, &ReadScope::Everything)?;

@@ -11,6 +11,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
+use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -82,6 +83,12 @@ pub async fn update_referral(
             audit::append(
                 connection,
                 &[caller.audit("update", "referral", &referral.meta.id)],
+            )?;
+            publish::referral_changed(
+                connection,
+                &referral,
+                referral.status.grants_access(),
+                false,
             )?;
             Ok(after)
         })

@@ -1,0 +1,115 @@
+//! Publishing case-record changes to the change feed, with the audience each change belongs to:
+//! the owner, the agencies a referral grants sight of a child or incident, and tombstones for an
+//! agency that has just lost sight of a record.
+
+use cpims_db::repo::changes::{self, grantees, receiver_sees, ChangeKind, NewChange};
+use cpims_db::repo::{children, incidents};
+use cpims_db::AnyConnection;
+use cpims_domain::access::ReadScope;
+use cpims_domain::records::Referral;
+
+use crate::error::ApiError;
+
+fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
+    let mut audience = vec![owner.to_owned()];
+    for agency in others {
+        if !audience.contains(&agency) {
+            audience.push(agency);
+        }
+    }
+    audience
+}
+
+/// A child or incident was created or changed: its owner and grantees see the new version.
+pub fn case_upserted(
+    connection: &mut AnyConnection,
+    record_type: &'static str,
+    id: &str,
+    version: i64,
+    owner: &str,
+) -> Result<(), ApiError> {
+    let audience = audience(owner, grantees(connection, record_type, id)?);
+    let change = NewChange {
+        record_type,
+        record_id: id.to_owned(),
+        version,
+        change: ChangeKind::Upsert,
+        audience,
+    };
+    Ok(changes::publish(connection, &[change])?)
+}
+
+/// A child or incident was deleted: everyone who could see it gets a tombstone.
+pub fn case_deleted(
+    connection: &mut AnyConnection,
+    record_type: &'static str,
+    id: &str,
+    version: i64,
+    owner: &str,
+) -> Result<(), ApiError> {
+    let audience = audience(owner, grantees(connection, record_type, id)?);
+    let change = NewChange {
+        record_type,
+        record_id: id.to_owned(),
+        version,
+        change: ChangeKind::Tombstone,
+        audience,
+    };
+    Ok(changes::publish(connection, &[change])?)
+}
+
+/// A referral was created, changed, moved or deleted (`deleted`). Publishes the referral to both sides
+/// (a tombstone to the receiver once it is cancelled or deleted), and the child and incident to the
+/// receiver when the referral starts or stops granting sight of them.
+pub fn referral_changed(
+    connection: &mut AnyConnection,
+    referral: &Referral,
+    granted_before: bool,
+    deleted: bool,
+) -> Result<(), ApiError> {
+    let from = referral.meta.agency_id.clone();
+    let to = referral.to_agency_id.clone();
+    let mut published = Vec::new();
+    let change = |kind, audience| NewChange {
+        record_type: "referral",
+        record_id: referral.meta.id.clone(),
+        version: referral.meta.version,
+        change: kind,
+        audience,
+    };
+    if deleted {
+        published.push(change(ChangeKind::Tombstone, vec![from, to.clone()]));
+    } else if receiver_sees(referral.status) {
+        published.push(change(ChangeKind::Upsert, vec![from, to.clone()]));
+    } else {
+        published.push(change(ChangeKind::Upsert, vec![from]));
+        published.push(change(ChangeKind::Tombstone, vec![to.clone()]));
+    }
+    let grants_now = !deleted && referral.status.grants_access();
+    if grants_now != granted_before {
+        let child = children::find_visible(connection, &referral.child_id, &ReadScope::Everything)?;
+        let incident =
+            incidents::find_visible(connection, &referral.incident_id, &ReadScope::Everything)?;
+        for (record_type, id, version) in [
+            ("child", child.meta.id, child.meta.version),
+            ("incident", incident.meta.id, incident.meta.version),
+        ] {
+            let still_granted = grantees(connection, record_type, &id)?.contains(&to);
+            let kind = match (grants_now, still_granted) {
+                (true, _) => Some(ChangeKind::Upsert),
+                (false, false) => Some(ChangeKind::Tombstone),
+                (false, true) => None,
+            };
+            if let Some(kind) = kind {
+                published.push(NewChange {
+                    record_type,
+                    record_id: id,
+                    version,
+                    change: kind,
+                    audience: vec![to.clone()],
+                });
+            }
+        }
+    }
+    Ok(changes::publish(connection, &published)?)
+}

@@ -1,0 +1,181 @@
+//! `GET /api/v1/sync/changes`
+
+use actix_web::{web, HttpResponse};
+use base64::Engine;
+use cpims_db::repo::changes::since;
+use cpims_db::repo::{children, incidents, referrals};
+use cpims_domain::access::{read_scope, RecordKind};
+use cpims_domain::user::Role;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Authenticated;
+use crate::error::{ApiError, Problem};
+use crate::routes::children::dto::ChildResponse;
+use crate::routes::incidents::dto::IncidentResponse;
+use crate::routes::referrals::dto::ReferralResponse;
+use crate::routes::support::with_connection;
+use crate::state::AppState;
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 1000;
+
+/// Where to continue the feed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The `next_cursor` of the previous page; absent to start from the beginning.
+    pub since: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeItem {
+    /// `child`, `incident` or `referral`.
+    pub record_type: String,
+    pub id: String,
+    /// The record's version this change produced.
+    pub version: i64,
+    /// `upsert`, or `tombstone` when the record was deleted or left the caller's scope.
+    pub change: String,
+    /// The record as the caller may see it now; absent for tombstones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub record: Option<Value>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeList {
+    pub data: Vec<ChangeItem>,
+    /// Pass as `since` to continue; the same cursor comes back when nothing new has been committed.
+    pub next_cursor: String,
+}
+
+fn encode(seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("feed:{seq}"))
+}
+
+fn decode(cursor: &str) -> Result<i64, ApiError> {
+    let invalid = || ApiError::validation("since", "is not a cursor returned by this feed");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    text.strip_prefix("feed:")
+        .and_then(|seq| seq.parse::<i64>().ok())
+        .filter(|seq| *seq >= 0)
+        .ok_or_else(invalid)
+}
+
+/// Every change to children, incidents and referrals visible to the caller, in commit order, with
+/// tombstones for deletions and for records that left the caller's scope. A change that commits late
+/// is never skipped: positions are handed out in commit order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/changes",
+    tag = "sync",
+    params(ChangesQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = ChangeList),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role sees no case records", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn changes(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<ChangesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let audience = match caller.0.role {
+        Role::Analyst => return Err(ApiError::Forbidden),
+        Role::Admin | Role::Monitor => None,
+        _ => Some(caller.0.agency_id.clone()),
+    };
+    let query = query.into_inner();
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::validation(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let after = query.since.as_deref().map(decode).transpose()?.unwrap_or(0);
+    let page = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let entries = since(connection, after, limit, audience.as_deref())?;
+            let mut items = Vec::with_capacity(entries.len());
+            let mut reads = Vec::new();
+            for entry in &entries {
+                let record = if entry.change == "upsert" {
+                    current(connection, &caller, &entry.record_type, &entry.record_id)?
+                } else {
+                    None
+                };
+                if record.is_some() {
+                    reads.push((entry.record_type.clone(), entry.record_id.clone()));
+                }
+                items.push(ChangeItem {
+                    record_type: entry.record_type.clone(),
+                    id: entry.record_id.clone(),
+                    version: entry.version,
+                    change: if record.is_some() {
+                        "upsert"
+                    } else {
+                        "tombstone"
+                    }
+                    .to_owned(),
+                    record,
+                });
+            }
+            let events: Vec<_> = reads
+                .iter()
+                .map(|(kind, id)| caller.audit("read", kind, id))
+                .collect();
+            cpims_db::repo::audit::append(connection, &events)?;
+            let last = entries.last().map_or(after, |entry| entry.seq);
+            Ok(ChangeList {
+                data: items,
+                next_cursor: encode(last),
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The record as the caller may see it now, or `None` when it is gone or out of scope.
+fn current(
+    connection: &mut cpims_db::AnyConnection,
+    caller: &Authenticated,
+    record_type: &str,
+    id: &str,
+) -> Result<Option<Value>, ApiError> {
+    let encode = |value: Result<Value, serde_json::Error>| {
+        value.map_err(|error| ApiError::Internal(format!("feed encoding: {error}")))
+    };
+    let visible = match record_type {
+        "child" => {
+            children::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Child))
+                .map(|r| encode(serde_json::to_value(ChildResponse::from(r))))
+        }
+        "incident" => {
+            incidents::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Incident))
+                .map(|r| encode(serde_json::to_value(IncidentResponse::from(r))))
+        }
+        _ => referrals::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Referral))
+            .map(|r| encode(serde_json::to_value(ReferralResponse::from(r)))),
+    };
+    match visible {
+        Ok(value) => value.map(Some),
+        Err(cpims_db::DbError::NotFound) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}

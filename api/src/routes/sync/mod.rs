@@ -1,0 +1,3 @@
+//! Synchronisation for bureau systems and CSO apps: the change feed.
+
+pub mod changes;

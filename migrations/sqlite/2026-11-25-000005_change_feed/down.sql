@@ -1,0 +1,2 @@
+DROP TABLE change_feed_head;
+DROP TABLE change_feed;
