@@ -54,6 +54,7 @@ use crate::routes::{
         stats::incidents::incident_stats,
         stats::referrals::referral_stats,
         stats::kpis::kpis,
+        sync::batch::batch,
         sync::changes::changes,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
@@ -67,7 +68,7 @@ use crate::routes::{
         (name = "children", description = "Children: the people every record is about"),
         (name = "incidents", description = "Incidents and their status workflow"),
         (name = "referrals", description = "Referrals between agencies and their workflow"),
-        (name = "sync", description = "Synchronisation: the change feed"),
+        (name = "sync", description = "Synchronisation: bulk upsert by external id and the change feed"),
         (name = "statistics", description = "Aggregate statistics and KPIs under disclosure control"),
     )
 )]

@@ -15,4 +15,4 @@ pub use connection::{AnyConnection, DatabaseTarget};
 pub use diesel::result as diesel_result;
 pub use error::DbError;
 pub use pool::{build_pool, checkout, DbPool, PoolSettings};
-pub use transaction::write_transaction;
+pub use transaction::{savepoint, write_transaction};

@@ -54,3 +54,12 @@ fn with_sqlite(
         None => Err(diesel::result::Error::BrokenTransactionManager),
     }
 }
+
+/// Runs `work` in a savepoint inside the current transaction: on `Err` only its own writes are undone.
+pub fn savepoint<T, E, F>(connection: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    connection.transaction(work)
+}

@@ -21,6 +21,9 @@ use actix_web::{web, HttpResponse, ResponseError};
 
 use crate::error::ApiError;
 
+/// A sync batch of up to a thousand records needs more room than a single record.
+const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// Routes under `/api/v1`.
 pub fn api_v1(config: &mut web::ServiceConfig) {
     config
@@ -131,6 +134,12 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
             web::resource("/stats/kpis")
                 .route(web::get().to(stats::kpis::kpis))
                 .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/sync/batch")
+                .app_data(actix_web::web::PayloadConfig::new(BATCH_BODY_LIMIT))
+                .route(web::post().to(sync::batch::batch))
+                .default_service(not_allowed("POST")),
         )
         .service(
             web::resource("/sync/changes")

@@ -238,3 +238,20 @@ pub fn has_live_incidents(connection: &mut AnyConnection, child_id: &str) -> Res
         .get_result(connection)?;
     Ok(count > 0)
 }
+
+/// Live children of an agency with the given external ids (one query for a whole sync batch).
+pub fn by_external_ids(
+    connection: &mut AnyConnection,
+    agency_id: &str,
+    external_ids: &[String],
+) -> Result<Vec<Child>, DbError> {
+    children::table
+        .filter(children::agency_id.eq(agency_id))
+        .filter(children::external_id.eq_any(external_ids))
+        .filter(children::deleted_at.is_null())
+        .select(ChildRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(ChildRow::into_child)
+        .collect()
+}

@@ -273,3 +273,20 @@ fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbEr
         .select(incidents::version)
         .first(connection)?)
 }
+
+/// Live incidents of an agency with the given external ids (one query for a whole sync batch).
+pub fn by_external_ids(
+    connection: &mut AnyConnection,
+    agency_id: &str,
+    external_ids: &[String],
+) -> Result<Vec<Incident>, DbError> {
+    incidents::table
+        .filter(incidents::agency_id.eq(agency_id))
+        .filter(incidents::external_id.eq_any(external_ids))
+        .filter(incidents::deleted_at.is_null())
+        .select(IncidentRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(IncidentRow::into_incident)
+        .collect()
+}

@@ -248,3 +248,20 @@ pub fn count_live_for_incident(
         .count()
         .get_result(connection)?)
 }
+
+/// Live referrals of an agency with the given external ids (one query for a whole sync batch).
+pub fn by_external_ids(
+    connection: &mut AnyConnection,
+    agency_id: &str,
+    external_ids: &[String],
+) -> Result<Vec<Referral>, DbError> {
+    referrals::table
+        .filter(referrals::agency_id.eq(agency_id))
+        .filter(referrals::external_id.eq_any(external_ids))
+        .filter(referrals::deleted_at.is_null())
+        .select(ReferralRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(ReferralRow::into_referral)
+        .collect()
+}

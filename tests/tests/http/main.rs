@@ -12,5 +12,6 @@ mod conventions;
 mod lifecycle;
 mod schema;
 mod stats;
+mod sync_batch;
 mod sync_feed;
 mod users;

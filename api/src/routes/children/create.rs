@@ -2,17 +2,13 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use cpims_db::repo::{audit, children};
-use cpims_domain::case::{Sex, UrbanRural};
-use cpims_domain::records::Child;
 
 use super::dto::{ChildInput, ChildResponse};
+use super::store;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::publish;
-use crate::routes::records::{external_id_conflict, new_meta, record_history};
 use crate::routes::support::with_connection;
 use crate::state::AppState;
 
@@ -41,50 +37,11 @@ pub async fn create_child(
     body: ValidJson<ChildInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let mut child = Child {
-        meta: new_meta(&caller),
-        given_name: None,
-        family_name: None,
-        sex: Sex::Unknown,
-        date_of_birth: None,
-        estimated_age_years: None,
-        age_is_estimated: false,
-        identifier: None,
-        province: String::new(),
-        district: None,
-        urban_rural: UrbanRural::Unknown,
-        disability: false,
-        guardian_name: None,
-        guardian_phone: None,
-        languages: Vec::new(),
-    };
-    body.into_inner()?.apply_to(&mut child);
+    let child = store::build(&caller, body.into_inner()?);
     let response = ChildResponse::from(child.clone());
-    let stored = response.clone();
     with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            children::insert(connection, &child).map_err(external_id_conflict)?;
-            record_history(
-                connection,
-                &caller,
-                "child",
-                &child.meta.id,
-                1,
-                None,
-                &stored,
-            )?;
-            audit::append(
-                connection,
-                &[caller.audit("create", "child", &child.meta.id)],
-            )?;
-            publish::case_upserted(
-                connection,
-                "child",
-                &child.meta.id,
-                1,
-                &child.meta.agency_id,
-            )?;
-            Ok(())
+            store::insert(connection, &caller, &child)
         })
     })
     .await?;

@@ -2,18 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::{audit, children, incidents};
+use cpims_db::repo::children;
 use cpims_domain::access::{read_scope, Action, RecordKind};
-use cpims_domain::incident::check_child_age_at;
 
 use super::child_actions;
 use super::dto::{ChildInput, ChildPatch, ChildResponse};
+use super::store;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::publish;
-use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
+use crate::routes::records::{merge_patch, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
@@ -57,50 +56,17 @@ pub async fn update_child(
     let scope = read_scope(&caller.0, RecordKind::Child);
     let updated = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let mut child = children::find_visible(connection, &id, &scope)?;
+            let child = children::find_visible(connection, &id, &scope)?;
             require(&child_actions(&caller.0, &child), Action::Update)?;
             if child.meta.version != expected_version {
                 return Err(ApiError::PreconditionFailed {
                     current: child.meta.version,
                 });
             }
-            let before = ChildResponse::from(child.clone());
             let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
-            if let Some(date_of_birth) = merged.date_of_birth {
-                for incident in incidents::of_child(connection, &child.meta.id)? {
-                    if let Err(message) =
-                        check_child_age_at(Some(date_of_birth), incident.occurred_on)
-                    {
-                        return Err(ApiError::validation("date_of_birth", message));
-                    }
-                }
-            }
-            merged.apply_to(&mut child);
-            child.meta.version = expected_version + 1;
-            child.meta.updated_at = cpims_db::page::now();
-            children::update(connection, &child, expected_version).map_err(external_id_conflict)?;
-            let after = ChildResponse::from(child.clone());
-            record_history(
-                connection,
-                &caller,
-                "child",
-                &child.meta.id,
-                child.meta.version,
-                Some(&before),
-                &after,
-            )?;
-            audit::append(
-                connection,
-                &[caller.audit("update", "child", &child.meta.id)],
-            )?;
-            publish::case_upserted(
-                connection,
-                "child",
-                &child.meta.id,
-                child.meta.version,
-                &child.meta.agency_id,
-            )?;
-            Ok(after)
+            Ok(ChildResponse::from(store::update(
+                connection, &caller, child, merged,
+            )?))
         })
     })
     .await?;

@@ -2,18 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::{audit, children, incidents};
-use cpims_domain::access::{read_scope, Action, ReadScope, RecordKind};
-use cpims_domain::incident::check_child_age_at;
+use cpims_db::repo::incidents;
+use cpims_domain::access::{read_scope, Action, RecordKind};
 
 use super::dto::{IncidentInput, IncidentPatch, IncidentResponse};
 use super::incident_actions;
+use super::store;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::publish;
-use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
+use crate::routes::records::{merge_patch, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
@@ -58,46 +57,17 @@ pub async fn update_incident(
     let scope = read_scope(&caller.0, RecordKind::Incident);
     let updated = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let mut incident = incidents::find_visible(connection, &id, &scope)?;
+            let incident = incidents::find_visible(connection, &id, &scope)?;
             require(&incident_actions(&caller.0, &incident), Action::Update)?;
             if incident.meta.version != expected_version {
                 return Err(ApiError::PreconditionFailed {
                     current: incident.meta.version,
                 });
             }
-            let before = IncidentResponse::from(incident.clone());
             let merged = merge_patch(&IncidentInput::from_incident(&incident), &patch)?;
-            let child =
-                children::find_visible(connection, &incident.child_id, &ReadScope::Everything)?;
-            check_child_age_at(child.date_of_birth, merged.occurred_on)
-                .map_err(|message| ApiError::validation("occurred_on", message))?;
-            merged.apply_to(&mut incident);
-            incident.meta.version = expected_version + 1;
-            incident.meta.updated_at = cpims_db::page::now();
-            incidents::update(connection, &incident, expected_version)
-                .map_err(external_id_conflict)?;
-            let after = IncidentResponse::from(incident.clone());
-            record_history(
-                connection,
-                &caller,
-                "incident",
-                &incident.meta.id,
-                incident.meta.version,
-                Some(&before),
-                &after,
-            )?;
-            audit::append(
-                connection,
-                &[caller.audit("update", "incident", &incident.meta.id)],
-            )?;
-            publish::case_upserted(
-                connection,
-                "incident",
-                &incident.meta.id,
-                incident.meta.version,
-                &incident.meta.agency_id,
-            )?;
-            Ok(after)
+            Ok(IncidentResponse::from(store::update(
+                connection, &caller, incident, merged,
+            )?))
         })
     })
     .await?;

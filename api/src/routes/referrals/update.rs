@@ -2,17 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::{audit, referrals};
+use cpims_db::repo::referrals;
 use cpims_domain::access::{read_scope, Action, RecordKind};
 
 use super::dto::{ReferralInput, ReferralPatch, ReferralResponse};
 use super::referral_actions;
+use super::store;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::publish;
-use crate::routes::records::{external_id_conflict, merge_patch, record_history, require};
+use crate::routes::records::{merge_patch, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
@@ -56,41 +56,17 @@ pub async fn update_referral(
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let updated = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let mut referral = referrals::find_visible(connection, &id, &scope)?;
+            let referral = referrals::find_visible(connection, &id, &scope)?;
             require(&referral_actions(&caller.0, &referral), Action::Update)?;
             if referral.meta.version != expected_version {
                 return Err(ApiError::PreconditionFailed {
                     current: referral.meta.version,
                 });
             }
-            let before = ReferralResponse::from(referral.clone());
             let merged = merge_patch(&ReferralInput::from_referral(&referral), &patch)?;
-            merged.apply_to(&mut referral);
-            referral.meta.version = expected_version + 1;
-            referral.meta.updated_at = cpims_db::page::now();
-            referrals::update(connection, &referral, expected_version)
-                .map_err(external_id_conflict)?;
-            let after = ReferralResponse::from(referral.clone());
-            record_history(
-                connection,
-                &caller,
-                "referral",
-                &referral.meta.id,
-                referral.meta.version,
-                Some(&before),
-                &after,
-            )?;
-            audit::append(
-                connection,
-                &[caller.audit("update", "referral", &referral.meta.id)],
-            )?;
-            publish::referral_changed(
-                connection,
-                &referral,
-                referral.status.grants_access(),
-                false,
-            )?;
-            Ok(after)
+            Ok(ReferralResponse::from(store::update(
+                connection, &caller, referral, merged,
+            )?))
         })
     })
     .await?;

@@ -1,3 +1,5 @@
-//! Synchronisation for bureau systems and CSO apps: the change feed.
+//! Synchronisation for bureau systems and CSO apps: bulk upsert by external id and the change feed.
 
+pub mod batch;
+pub mod batch_items;
 pub mod changes;

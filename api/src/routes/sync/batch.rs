@@ -1,0 +1,193 @@
+//! `POST /api/v1/sync/batch`
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse};
+use cpims_db::repo::{children, incidents, referrals};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::batch_items::{self, BatchResult};
+use crate::auth::gate::CaseWriter;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::json::{FieldRules, ValidJson};
+use crate::routes::support::with_connection;
+use crate::state::AppState;
+
+/// Most items one batch may carry.
+pub const MAX_BATCH_ITEMS: usize = 1000;
+
+/// Records to upsert, keyed by the caller agency's `external_id`. Each child item has the fields of a
+/// child create request (with `external_id` required); incident items may name their child by
+/// `child_external_id` instead of `child_id`, and referral items their incident by
+/// `incident_external_id`. Any item may carry `base_version`: the version the client last saw.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub children: Vec<Map<String, Value>>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub incidents: Vec<Map<String, Value>>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub referrals: Vec<Map<String, Value>>,
+}
+
+impl FieldRules for BatchRequest {
+    fn field_errors(&self) -> Vec<FieldError> {
+        let items = self.children.len() + self.incidents.len() + self.referrals.len();
+        if items > MAX_BATCH_ITEMS {
+            vec![FieldError::new(
+                "body",
+                format!("at most {MAX_BATCH_ITEMS} items per batch"),
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// One result per item, in request order: children, then incidents, then referrals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResponse {
+    pub results: Vec<BatchResult>,
+}
+
+fn external_ids(items: &[Map<String, Value>]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|item| {
+            item.get("external_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// Upserts children, incidents and referrals by external id. Each item is `created`, `updated`,
+/// `unchanged` (identical content: no new version, no history), `conflict` (the stored version differs
+/// from `base_version` and the content differs: nothing written, the current record returned) or
+/// `invalid` (field errors). Items are independent: one invalid item does not block the rest.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync/batch",
+    tag = "sync",
+    request_body = BatchRequest,
+    responses(
+        (status = 200, description = "One result per item", body = BatchResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not write case records", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Too many items or not a batch", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn batch(
+    state: web::Data<AppState>,
+    gated: CaseWriter,
+    body: ValidJson<BatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = gated.0;
+    let request = body.into_inner()?;
+    let results = with_connection(&state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            let agency = caller.0.agency_id.clone();
+            // One lookup per record type for the whole batch.
+            let mut stored_children: HashMap<String, _> =
+                children::by_external_ids(connection, &agency, &external_ids(&request.children))?
+                    .into_iter()
+                    .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
+                    .collect();
+            let mut results = Vec::new();
+            for item in request.children {
+                results.push(batch_items::child(
+                    connection,
+                    &caller,
+                    item,
+                    &mut stored_children,
+                )?);
+            }
+            let mut child_refs: Vec<String> = request
+                .incidents
+                .iter()
+                .filter_map(|item| {
+                    item.get("child_external_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .filter(|ext| !stored_children.contains_key(ext))
+                .collect();
+            child_refs.dedup();
+            let mut child_ids: HashMap<String, String> =
+                children::by_external_ids(connection, &agency, &child_refs)?
+                    .into_iter()
+                    .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c.meta.id)))
+                    .collect();
+            child_ids.extend(
+                stored_children
+                    .iter()
+                    .map(|(ext, c)| (ext.clone(), c.meta.id.clone())),
+            );
+
+            let mut stored_incidents: HashMap<String, _> =
+                incidents::by_external_ids(connection, &agency, &external_ids(&request.incidents))?
+                    .into_iter()
+                    .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
+                    .collect();
+            for item in request.incidents {
+                results.push(batch_items::incident(
+                    connection,
+                    &caller,
+                    item,
+                    &child_ids,
+                    &mut stored_incidents,
+                )?);
+            }
+            let incident_refs: Vec<String> = request
+                .referrals
+                .iter()
+                .filter_map(|item| {
+                    item.get("incident_external_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .filter(|ext| !stored_incidents.contains_key(ext))
+                .collect();
+            let mut incident_ids: HashMap<String, String> =
+                incidents::by_external_ids(connection, &agency, &incident_refs)?
+                    .into_iter()
+                    .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i.meta.id)))
+                    .collect();
+            incident_ids.extend(
+                stored_incidents
+                    .iter()
+                    .map(|(ext, i)| (ext.clone(), i.meta.id.clone())),
+            );
+
+            let mut stored_referrals: HashMap<String, _> =
+                referrals::by_external_ids(connection, &agency, &external_ids(&request.referrals))?
+                    .into_iter()
+                    .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
+                    .collect();
+            for item in request.referrals {
+                results.push(batch_items::referral(
+                    connection,
+                    &caller,
+                    item,
+                    &incident_ids,
+                    &mut stored_referrals,
+                )?);
+            }
+            Ok(results)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(BatchResponse { results }))
+}
