@@ -30,6 +30,8 @@ pub struct Config {
     pub stats_min_cell: u64,
     /// A PostgreSQL read replica for statistics; `None` reads the primary.
     pub analytics_database: Option<DatabaseTarget>,
+    /// How long an `Idempotency-Key` is remembered, in seconds.
+    pub idempotency_ttl_secs: i64,
 }
 
 /// A setting that is present but unusable.
@@ -68,6 +70,13 @@ impl Config {
                 "CPIMS_TOKEN_TTL_SECS must be between 1 and 86400".into(),
             ));
         }
+        let idempotency_ttl_secs = i64::try_from(number("CPIMS_IDEMPOTENCY_TTL_SECS", 86_400)?)
+            .map_err(|_| ConfigError("CPIMS_IDEMPOTENCY_TTL_SECS too large".into()))?;
+        if idempotency_ttl_secs == 0 {
+            return Err(ConfigError(
+                "CPIMS_IDEMPOTENCY_TTL_SECS must be at least 1".into(),
+            ));
+        }
         let jwt_secret = get("CPIMS_JWT_SECRET");
         if jwt_secret.as_ref().is_some_and(|secret| secret.len() < 32) {
             return Err(ConfigError(
@@ -94,6 +103,7 @@ impl Config {
         Ok(Config {
             stats_min_cell: number("CPIMS_STATS_MIN_CELL", 5)?.max(3),
             analytics_database,
+            idempotency_ttl_secs,
             database,
             bind: get("CPIMS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret,
@@ -159,6 +169,10 @@ mod tests {
         );
         assert_eq!(config.as_ref().map(Config::is_embedded_default), Some(true));
         assert_eq!(config.as_ref().map(|c| c.token_lifetime_secs), Some(900));
+        assert_eq!(
+            config.as_ref().map(|c| c.idempotency_ttl_secs),
+            Some(86_400)
+        );
         assert_eq!(config.map(|c| c.cors_origins.len()), Some(0));
     }
 
@@ -167,6 +181,8 @@ mod tests {
         assert!(config(&[("CPIMS_TOKEN_TTL_SECS", "soon")]).is_err());
         assert!(config(&[("CPIMS_JWT_SECRET", "short")]).is_err());
         assert!(config(&[("CPIMS_LOG_FORMAT", "xml")]).is_err());
+        assert!(config(&[("CPIMS_IDEMPOTENCY_TTL_SECS", "0")]).is_err());
+        assert!(config(&[("CPIMS_IDEMPOTENCY_TTL_SECS", "a day")]).is_err());
         assert!(config(&[("DATABASE_URL", "mysql://x/y")]).is_err());
     }
 }

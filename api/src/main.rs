@@ -1,4 +1,4 @@
-//! The `cpims` binary: serve (default), migrate, create-admin, openapi.
+//! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -32,6 +32,12 @@ enum Command {
         #[arg(long)]
         agency: String,
     },
+    /// Fill an empty database with a fictional demo data set and print the demo users' passwords.
+    SeedDemo {
+        /// The same seed gives the same records; passwords are new on every run.
+        #[arg(long, default_value_t = cpims_api::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -55,6 +61,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(config),
         Command::Migrate => migrate(config),
         Command::CreateAdmin { username, agency } => create_admin(config, &username, &agency),
+        Command::SeedDemo { seed } => seed_demo(config, seed),
         Command::Openapi => Ok(()),
     };
     match outcome {
@@ -115,5 +122,61 @@ fn create_admin(config: Config, username: &str, agency: &str) -> Result<(), Stri
         "created admin {} (id {}) in agency {}",
         user.username, user.id, user.agency_id
     );
+    Ok(())
+}
+
+fn seed_demo(config: Config, seed: u64) -> Result<(), String> {
+    let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
+    let started = std::time::Instant::now();
+    let summary =
+        cpims_api::seed::seed_demo(&state.pool, seed).map_err(|error| error.to_string())?;
+    let counts = |pairs: Vec<String>| pairs.join(", ");
+    println!(
+        "seeded demo data (seed {}) in {:.1} s: {} agencies, {} users, {} children, {} incidents, \
+         {} referrals, {} status transitions",
+        summary.seed,
+        started.elapsed().as_secs_f64(),
+        summary.agencies,
+        summary.users.len(),
+        summary.children,
+        summary.incidents,
+        summary.referrals,
+        summary.transitions,
+    );
+    println!(
+        "incidents by status: {}",
+        counts(
+            summary
+                .incidents_by_status
+                .iter()
+                .map(|(status, count)| format!("{status} {count}"))
+                .collect()
+        )
+    );
+    println!(
+        "referrals by status: {}",
+        counts(
+            summary
+                .referrals_by_status
+                .iter()
+                .map(|(status, count)| format!("{status} {count}"))
+                .collect()
+        )
+    );
+    println!();
+    println!("Demo users (passwords are shown only now; an admin can set new ones with PATCH /api/v1/users/{{id}}):");
+    println!(
+        "{:<28} {:<17} {:<22} agency",
+        "username", "role", "password"
+    );
+    for user in &summary.users {
+        println!(
+            "{:<28} {:<17} {:<22} {}",
+            user.username,
+            user.role.as_str(),
+            user.password,
+            user.agency
+        );
+    }
     Ok(())
 }

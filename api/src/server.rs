@@ -73,7 +73,13 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
                 "idempotency-key",
                 "x-request-id",
             ])
-            .expose_headers(["etag", "location", "x-request-id", "retry-after"])
+            .expose_headers([
+                "etag",
+                "location",
+                "x-request-id",
+                "retry-after",
+                "idempotent-replayed",
+            ])
             .max_age(600);
         App::new()
             .app_data(data.clone())
@@ -85,6 +91,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             .configure(routes::probes)
             .service(
                 web::scope("/api/v1")
+                    .wrap(from_fn(crate::idempotency::guard))
                     .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
                     .configure(routes::api_v1),
             )

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod changes;
 pub mod children;
 pub mod history;
+pub mod idempotency;
 pub mod incidents;
 pub mod referrals;
 pub mod stats;
