@@ -3,7 +3,7 @@
 CARGO ?= cargo
 PG_TEST_URL ?= $(CPIMS_TEST_POSTGRES_URL)
 
-.PHONY: run test test-sqlite test-postgres lint fmt openapi migrate db-up build release
+.PHONY: run test test-sqlite test-postgres lint fmt openapi migrate db-up build release bench
 
 run:
 	$(CARGO) run --bin cpims -- serve
@@ -13,6 +13,13 @@ build:
 
 release:
 	$(CARGO) build --release --bin cpims
+
+# The benchmark (BENCHMARKS.md): release binaries, then every step in one go against a fresh
+# PostgreSQL database on 127.0.0.1:5432 (CPIMS_BENCH_POSTGRES_URL) and a temporary SQLite file.
+# CPIMS_BENCH_SCALE=0.01 runs a quick smoke version. Not part of `test` or CI.
+bench:
+	$(CARGO) build --release -p cpims-api -p cpims-bench --bin cpims --bin cpims-bench
+	target/release/cpims-bench
 
 # Unit tests and the HTTP suite on SQLite always; the HTTP suite again on PostgreSQL when
 # CPIMS_TEST_POSTGRES_URL is set.

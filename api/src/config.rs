@@ -26,12 +26,26 @@ pub struct Config {
     pub pool: PoolSettings,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
+    /// Failed logins per username or address within the window that lock further attempts.
+    pub login_max_failures: i32,
+    pub login_window_secs: i64,
+    pub login_lock_secs: i64,
+    /// Password hashes computed at once; the rest queue.
+    pub password_hash_concurrency: usize,
     /// Smallest statistics cell shown to roles under disclosure control (never below 3).
     pub stats_min_cell: u64,
     /// A PostgreSQL read replica for statistics; `None` reads the primary.
     pub analytics_database: Option<DatabaseTarget>,
     /// How long an `Idempotency-Key` is remembered, in seconds.
     pub idempotency_ttl_secs: i64,
+    /// Webhook delivery: hosts whose `http://` targets are accepted (otherwise only `https://`).
+    pub webhook_allow_http_hosts: Vec<String>,
+    /// Webhook delivery: the first retry's delay; each further retry doubles it.
+    pub webhook_retry_base: Duration,
+    /// Webhook delivery: attempts per event before it is marked failed (at least 1).
+    pub webhook_max_attempts: u32,
+    /// Webhook delivery: how often the worker looks for due events.
+    pub webhook_poll_interval: Duration,
 }
 
 /// A setting that is present but unusable.
@@ -100,7 +114,34 @@ impl Config {
                 }
             },
         };
+        let webhook_max_attempts = u32::try_from(number("CPIMS_WEBHOOK_MAX_ATTEMPTS", 8)?)
+            .map_err(|_| ConfigError("CPIMS_WEBHOOK_MAX_ATTEMPTS too large".into()))?;
+        if webhook_max_attempts == 0 {
+            return Err(ConfigError(
+                "CPIMS_WEBHOOK_MAX_ATTEMPTS must be at least 1".into(),
+            ));
+        }
+        let seconds = |key: &str, default: u64| -> Result<i64, ConfigError> {
+            i64::try_from(number(key, default)?.max(1))
+                .map_err(|_| ConfigError(format!("{key} too large")))
+        };
         Ok(Config {
+            login_max_failures: i32::try_from(number("CPIMS_LOGIN_MAX_FAILURES", 5)?.max(1))
+                .map_err(|_| ConfigError("CPIMS_LOGIN_MAX_FAILURES too large".into()))?,
+            login_window_secs: seconds("CPIMS_LOGIN_WINDOW_SECS", 900)?,
+            login_lock_secs: seconds("CPIMS_LOGIN_LOCK_SECS", 900)?,
+            password_hash_concurrency: usize::try_from(
+                number("CPIMS_PASSWORD_HASH_CONCURRENCY", 2)?.max(1),
+            )
+            .map_err(|_| ConfigError("CPIMS_PASSWORD_HASH_CONCURRENCY too large".into()))?,
+            webhook_allow_http_hosts: list(get("CPIMS_WEBHOOK_ALLOW_HTTP_HOSTS")),
+            webhook_retry_base: Duration::from_millis(
+                number("CPIMS_WEBHOOK_RETRY_BASE_MS", 1_000)?.max(1),
+            ),
+            webhook_max_attempts,
+            webhook_poll_interval: Duration::from_millis(
+                number("CPIMS_WEBHOOK_POLL_MS", 500)?.max(10),
+            ),
             stats_min_cell: number("CPIMS_STATS_MIN_CELL", 5)?.max(3),
             analytics_database,
             idempotency_ttl_secs,
@@ -108,22 +149,14 @@ impl Config {
             bind: get("CPIMS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret,
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
-            cors_origins: get("CPIMS_CORS_ORIGINS")
-                .map(|raw| {
-                    raw.split(',')
-                        .map(str::trim)
-                        .filter(|o| !o.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            cors_origins: list(get("CPIMS_CORS_ORIGINS")),
             log_format,
             pool: PoolSettings {
                 max_size: u32::try_from(number("CPIMS_DB_POOL_SIZE", 10)?.max(1))
                     .map_err(|_| ConfigError("CPIMS_DB_POOL_SIZE too large".into()))?,
                 checkout_timeout: Duration::from_millis(number(
                     "CPIMS_DB_CHECKOUT_TIMEOUT_MS",
-                    2_000,
+                    1_000,
                 )?),
             },
             max_body_bytes: usize::try_from(number("CPIMS_MAX_BODY_BYTES", 1_048_576)?)
@@ -146,6 +179,18 @@ impl Config {
                 .to_owned()
         })
     }
+}
+
+/// A comma-separated setting as its non-blank items.
+fn list(raw: Option<String>) -> Vec<String> {
+    raw.map(|raw| {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -184,5 +229,6 @@ mod tests {
         assert!(config(&[("CPIMS_IDEMPOTENCY_TTL_SECS", "0")]).is_err());
         assert!(config(&[("CPIMS_IDEMPOTENCY_TTL_SECS", "a day")]).is_err());
         assert!(config(&[("DATABASE_URL", "mysql://x/y")]).is_err());
+        assert!(config(&[("CPIMS_WEBHOOK_MAX_ATTEMPTS", "0")]).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! CP-IMS HTTP API: routes, handlers, wire types, authentication, error mapping and the OpenAPI contract.
 
 pub mod admin;
+pub mod audit_cli;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -15,3 +16,4 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;

@@ -1,4 +1,4 @@
-//! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi.
+//! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi, audit.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -40,6 +40,26 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Check the audit log's hash chain, or export its head to keep outside the database.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the whole chain and print a JSON report; exit 0 when intact, 1 when broken.
+    Verify {
+        /// A head written by `cpims audit export`: the chain must still extend it.
+        #[arg(long)]
+        head: Option<std::path::PathBuf>,
+    },
+    /// Write the chain head (`{"entries": N, "hash": "..."}`) to a file, or standard output.
+    Export {
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -57,18 +77,59 @@ fn main() -> ExitCode {
         }
     };
     cpims_api::telemetry::init(config.log_format);
+    if let Some(Command::Audit { action }) = cli.command {
+        return audit(config, action);
+    }
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate => migrate(config),
         Command::CreateAdmin { username, agency } => create_admin(config, &username, &agency),
         Command::SeedDemo { seed } => seed_demo(config, seed),
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Audit { .. } => Ok(()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("cpims: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn audit(config: Config, action: AuditCommand) -> ExitCode {
+    let pool = match cpims_db::build_pool(&config.database, &config.pool) {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("cpims: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match action {
+        AuditCommand::Verify { head } => {
+            cpims_api::audit_cli::verify(&pool, head.as_deref()).map(|report| {
+                println!("{}", cpims_api::audit_cli::report_json(&report));
+                report.ok
+            })
+        }
+        AuditCommand::Export { out } => cpims_api::audit_cli::export(&pool).and_then(|anchor| {
+            let json = cpims_api::audit_cli::anchor_json(&anchor);
+            match out {
+                Some(path) => std::fs::write(&path, json)
+                    .map_err(|error| format!("writing {}: {error}", path.display())),
+                None => {
+                    print!("{json}");
+                    Ok(())
+                }
+            }
+            .map(|()| true)
+        }),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("cpims: {message}");
+            ExitCode::from(2)
         }
     }
 }

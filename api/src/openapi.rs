@@ -4,7 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, auth, children, health, incidents, me, referrals, stats, sync, taxonomy, users,
+    agencies, audit, auth, children, health, incidents, me, referrals, stats, sync, taxonomy,
+    users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -35,6 +36,7 @@ use crate::routes::{
         children::update::update_child,
         children::delete::delete_child,
         children::history::child_history,
+        children::access_log::child_access_log,
         incidents::list::list_incidents,
         incidents::create::create_incident,
         incidents::get::get_incident,
@@ -56,6 +58,12 @@ use crate::routes::{
         stats::kpis::kpis,
         sync::batch::batch,
         sync::changes::changes,
+        audit::list::list_audit,
+        audit::verify::verify_audit,
+        webhooks::create::create_webhook,
+        webhooks::list::list_webhooks,
+        webhooks::delete::delete_webhook,
+        webhooks::deliveries::webhook_deliveries,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme),
@@ -70,6 +78,8 @@ use crate::routes::{
         (name = "referrals", description = "Referrals between agencies and their workflow"),
         (name = "sync", description = "Synchronisation: bulk upsert by external id and the change feed"),
         (name = "statistics", description = "Aggregate statistics and KPIs under disclosure control"),
+        (name = "audit", description = "The audit log: search, per-child access log and hash-chain verification"),
+        (name = "webhooks", description = "Signed webhook subscriptions and their delivery logs"),
     )
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! Building and running the HTTP server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -11,12 +12,15 @@ use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
 use crate::config::{Config, ConfigError};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::CpimsRootSpan;
+use crate::webhooks::worker::WorkerSettings;
+use cpims_db::repo::login_throttle::ThrottlePolicy;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -47,19 +51,37 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         Some(replica) => cpims_db::build_pool(replica, &config.pool)?,
         None => pool.clone(),
     };
+    let login = LoginGuard::new(
+        ThrottlePolicy {
+            max_failures: config.login_max_failures,
+            window: chrono::Duration::seconds(config.login_window_secs),
+            lock: chrono::Duration::seconds(config.login_lock_secs),
+        },
+        config.password_hash_concurrency,
+    );
     Ok(AppState {
         pool,
         analytics_pool,
         tokens,
+        login,
         config,
     })
 }
 
-/// Starts serving on an already-bound listener; the returned server runs when awaited.
+/// Starts serving on an already-bound listener; the returned server runs when awaited. The webhook
+/// delivery worker starts with it and stops once the server is stopped or dropped.
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
+    let alive = Arc::new(());
+    crate::webhooks::worker::spawn(
+        state.pool.clone(),
+        WorkerSettings::from_config(&state.config),
+        Arc::downgrade(&alive),
+    );
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
+        // The factory owns the worker's liveness token: it lives exactly as long as the server.
+        let _alive = &alive;
         let config = &data.config;
         let cors = config
             .cors_origins
@@ -92,7 +114,11 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             .service(
                 web::scope("/api/v1")
                     .wrap(from_fn(crate::idempotency::guard))
-                    .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
+                    .wrap(
+                        DefaultHeaders::new()
+                            .add(("Cache-Control", "no-store"))
+                            .add(("X-Content-Type-Options", "nosniff")),
+                    )
                     .configure(routes::api_v1),
             )
             .service(web::resource("/docs").to(|| async {

@@ -2,6 +2,7 @@
 
 use cpims_db::DbPool;
 
+use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 
@@ -12,5 +13,6 @@ pub struct AppState {
     /// Where statistics are read: a replica's pool when configured, else the primary's.
     pub analytics_pool: DbPool,
     pub tokens: TokenKeys,
+    pub login: LoginGuard,
     pub config: Config,
 }

@@ -2,6 +2,7 @@
 
 use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use actix_web::HttpMessage;
@@ -9,11 +10,18 @@ use actix_web::HttpMessage;
 use crate::config::LogFormat;
 use crate::request_id::RequestId;
 
-/// Installs the global subscriber; `RUST_LOG` overrides the default `info` level.
+/// Installs the global subscriber on standard output; `RUST_LOG` overrides the default `info` level.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    install(format, filter, BoxMakeWriter::new(std::io::stdout));
+}
+
+/// Installs the global subscriber with the given filter and destination (tests capture the output to
+/// prove that no personal data reaches the logs). Does nothing if one is already installed.
+pub fn install(format: LogFormat, filter: EnvFilter, writer: BoxMakeWriter) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(writer)
         .with_span_events(FmtSpan::CLOSE);
     let _ = match format {
         LogFormat::Json => builder

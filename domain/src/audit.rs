@@ -6,6 +6,9 @@
 
 use sha2::{Digest, Sha256};
 
+mod walk;
+pub use walk::{ChainAnchor, ChainReport, ChainWalk};
+
 /// One audit entry as hashed. Times are RFC 3339 strings with microseconds, UTC
 /// ("2026-11-25T10:00:00.123456Z").
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -43,6 +43,8 @@ impl TestApp {
             ("DATABASE_URL".into(), url),
             ("CPIMS_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
             ("CPIMS_WORKERS".into(), "2".into()),
+            // Parallel tests on two cores can queue for a connection longer than production's 1 s.
+            ("CPIMS_DB_CHECKOUT_TIMEOUT_MS".into(), "15000".into()),
         ];
         pairs.extend(
             settings

@@ -4,6 +4,7 @@
 pub mod extractor;
 pub mod gate;
 pub mod password;
+pub mod throttle;
 pub mod token;
 
 pub use extractor::Authenticated;

@@ -1,6 +1,7 @@
 //! Every route, wired in one place. Each resource answers 405 with `Allow` for methods it lacks.
 
 pub mod agencies;
+pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod children;
@@ -15,6 +16,7 @@ pub mod support;
 pub mod sync;
 pub mod taxonomy;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse, ResponseError};
@@ -70,6 +72,21 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/children/{id}/history")
                 .route(web::get().to(children::history::child_history))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/children/{id}/access-log")
+                .route(web::get().to(children::access_log::child_access_log))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/audit")
+                .route(web::get().to(audit::list::list_audit))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/audit/verify")
+                .route(web::get().to(audit::verify::verify_audit))
                 .default_service(not_allowed("GET")),
         )
         .service(
@@ -157,6 +174,22 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .route(web::get().to(users::get::get_user))
                 .route(web::patch().to(users::update::update_user))
                 .default_service(not_allowed("GET, PATCH")),
+        )
+        .service(
+            web::resource("/webhooks")
+                .route(web::get().to(webhooks::list::list_webhooks))
+                .route(web::post().to(webhooks::create::create_webhook))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/webhooks/{id}")
+                .route(web::delete().to(webhooks::delete::delete_webhook))
+                .default_service(not_allowed("DELETE")),
+        )
+        .service(
+            web::resource("/webhooks/{id}/deliveries")
+                .route(web::get().to(webhooks::deliveries::webhook_deliveries))
+                .default_service(not_allowed("GET")),
         );
 }
 

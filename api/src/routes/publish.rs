@@ -1,6 +1,7 @@
 //! Publishing case-record changes to the change feed, with the audience each change belongs to:
 //! the owner, the agencies a referral grants sight of a child or incident, and tombstones for an
-//! agency that has just lost sight of a record.
+//! agency that has just lost sight of a record. Referral changes also queue their webhook events here,
+//! in the same transaction.
 
 use cpims_db::repo::changes::{self, grantees, receiver_sees, ChangeKind, NewChange};
 use cpims_db::repo::{children, incidents};
@@ -9,6 +10,7 @@ use cpims_domain::access::ReadScope;
 use cpims_domain::records::Referral;
 
 use crate::error::ApiError;
+use crate::webhooks::events::{self, ReferralEvent};
 
 fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
     let mut audience = vec![owner.to_owned()];
@@ -58,15 +60,18 @@ pub fn case_deleted(
     Ok(changes::publish(connection, &[change])?)
 }
 
-/// A referral was created, changed, moved or deleted (`deleted`). Publishes the referral to both sides
-/// (a tombstone to the receiver once it is cancelled or deleted), and the child and incident to the
-/// receiver when the referral starts or stops granting sight of them.
+/// A referral was created, changed, moved or deleted (`event` says which). Publishes the referral to
+/// both sides (a tombstone to the receiver once it is cancelled or deleted), and the child and incident
+/// to the receiver when the referral starts or stops granting sight of them; queues the webhook event
+/// for both sides' subscriptions.
 pub fn referral_changed(
     connection: &mut AnyConnection,
     referral: &Referral,
     granted_before: bool,
-    deleted: bool,
+    event: ReferralEvent,
 ) -> Result<(), ApiError> {
+    events::referral_event(connection, referral, event)?;
+    let deleted = event == ReferralEvent::Deleted;
     let from = referral.meta.agency_id.clone();
     let to = referral.to_agency_id.clone();
     let mut published = Vec::new();

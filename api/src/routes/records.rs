@@ -15,6 +15,8 @@ use validator::Validate;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError};
 use crate::extract::json::{flatten, FieldRules};
+use crate::routes::support::with_connection;
+use crate::state::AppState;
 
 /// Fields that change on every write and would only clutter the history.
 const UNTRACKED_FIELDS: &[&str] = &["version", "updated_at", "created_at", "created_by", "id"];
@@ -42,6 +44,14 @@ impl Authenticated {
         }
     }
 
+    /// A `denied` audit event: this caller asked for a record it cannot see (or that does not exist).
+    pub fn denial(&self, record_type: &str, record_id: &str, operation: &str) -> AuditEvent {
+        AuditEvent {
+            detail: Some(serde_json::json!({ "operation": operation }).to_string()),
+            ..self.audit("denied", record_type, record_id)
+        }
+    }
+
     /// Appends one audit event per record read.
     pub fn audit_reads<'a>(
         &self,
@@ -55,6 +65,26 @@ impl Authenticated {
             .collect();
         Ok(audit::append(connection, &events)?)
     }
+}
+
+/// Passes `outcome` through, first recording `denial` when it is a 404 (the record is outside the caller's
+/// scope, or unknown: the two are not told apart, as the answer does not tell them apart either). The
+/// entry is appended in its own small write transaction, so it stays although the request fails.
+pub async fn audit_denial<T>(
+    state: &AppState,
+    denial: AuditEvent,
+    outcome: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if !matches!(outcome, Err(ApiError::NotFound)) {
+        return outcome;
+    }
+    with_connection(state, move |connection| {
+        cpims_db::write_transaction(connection, |connection| {
+            Ok(audit::append(connection, &[denial])?)
+        })
+    })
+    .await?;
+    outcome
 }
 
 /// Records the field-level difference between two wire representations of a record as `version`.

@@ -26,6 +26,7 @@ use crate::routes::publish;
 use crate::routes::records::{record_history, require};
 use crate::routes::referrals::dto::{ReferralInput, ReferralResponse};
 use crate::routes::referrals::{referral_actions, store as referral_store};
+use crate::webhooks::events::ReferralEvent;
 
 /// What was written, for the summary.
 #[derive(Debug, Default)]
@@ -210,7 +211,12 @@ fn move_referral(
         &after,
     )?;
     audit::append(connection, &[actor.audit("transition", "referral", &id)])?;
-    publish::referral_changed(connection, referral, from.grants_access(), false)
+    publish::referral_changed(
+        connection,
+        referral,
+        from.grants_access(),
+        ReferralEvent::StatusChanged { from },
+    )
 }
 
 /// Moves the incident through the API's own `move_incident` and keeps the local copy in step with it.

@@ -1,6 +1,6 @@
 //! The audit log: a hash chain appended in the same transaction as the change it records.
 
-use cpims_domain::audit::{chain_hash, AuditRecord};
+use cpims_domain::audit::{chain_hash, AuditRecord, ChainAnchor, ChainReport, ChainWalk};
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -133,4 +133,116 @@ pub fn range(
         .limit(limit)
         .select(AuditRow::as_select())
         .load(connection)?)
+}
+
+/// Rows read per query while verifying the chain.
+pub const VERIFY_PAGE_SIZE: i64 = 1000;
+
+/// The stored head: how many entries the chain has and the hash of the last (genesis for none).
+pub fn head(connection: &mut AnyConnection) -> Result<ChainAnchor, DbError> {
+    let (entries, hash): (i64, String) = audit_chain_head::table
+        .filter(audit_chain_head::id.eq(1))
+        .select((audit_chain_head::last_seq, audit_chain_head::last_hash))
+        .first(connection)?;
+    Ok(ChainAnchor { entries, hash })
+}
+
+/// Walks the whole stored chain in pages of `page_size`, then checks it against the stored head and, when
+/// given, an `anchor` kept outside the database. Reads one snapshot (a read-only repeatable-read
+/// transaction on PostgreSQL, a read transaction on SQLite), so appends made meanwhile are not mistaken
+/// for tampering.
+pub fn verify(
+    connection: &mut AnyConnection,
+    anchor: Option<ChainAnchor>,
+    page_size: i64,
+) -> Result<ChainReport, DbError> {
+    connection.transaction(|connection| {
+        if let AnyConnection::Postgresql(pg) = connection {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(pg)?;
+        }
+        let head = head(connection)?;
+        let mut walk = ChainWalk::new(anchor);
+        let mut after_seq = 0;
+        loop {
+            let rows = range(connection, after_seq, page_size.max(1))?;
+            for row in &rows {
+                if !walk.check(&row.record(), &row.prev_hash, &row.hash) {
+                    break;
+                }
+            }
+            match rows.last() {
+                Some(last) if !walk.is_broken() => after_seq = last.seq,
+                _ => break,
+            }
+        }
+        Ok(walk.finish(&head))
+    })
+}
+
+/// Which entries a search returns; every field narrows, absent ones do not. Times are compared as the
+/// stored RFC 3339 text (`from` inclusive, `to` exclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor_user_id: Option<String>,
+    pub actor_agency_id: Option<String>,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// One page of a search, newest first; `next_before` is the seq to continue below, if there is more.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub next_before: Option<i64>,
+}
+
+/// Entries matching `filter` with seq below `before_seq`, newest first, at most `limit`.
+pub fn search(
+    connection: &mut AnyConnection,
+    filter: &AuditFilter,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<AuditPage, DbError> {
+    let mut query = audit_log::table.into_boxed();
+    if let Some(value) = &filter.actor_user_id {
+        query = query.filter(audit_log::actor_user_id.eq(value.clone()));
+    }
+    if let Some(value) = &filter.actor_agency_id {
+        query = query.filter(audit_log::actor_agency_id.eq(value.clone()));
+    }
+    if let Some(value) = &filter.record_type {
+        query = query.filter(audit_log::record_type.eq(value.clone()));
+    }
+    if let Some(value) = &filter.record_id {
+        query = query.filter(audit_log::record_id.eq(value.clone()));
+    }
+    if let Some(value) = &filter.action {
+        query = query.filter(audit_log::action.eq(value.clone()));
+    }
+    if let Some(value) = &filter.from {
+        query = query.filter(audit_log::occurred_at.ge(value.clone()));
+    }
+    if let Some(value) = &filter.to {
+        query = query.filter(audit_log::occurred_at.lt(value.clone()));
+    }
+    if let Some(before) = before_seq {
+        query = query.filter(audit_log::seq.lt(before));
+    }
+    let mut rows = query
+        .order(audit_log::seq.desc())
+        .limit(limit.saturating_add(1))
+        .select(AuditRow::as_select())
+        .load(connection)?;
+    let more = i64::try_from(rows.len()).map_or(true, |count| count > limit);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_before = if more {
+        rows.last().map(|row| row.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage { rows, next_before })
 }

@@ -170,63 +170,7 @@ pub fn list(
     }))
 }
 
-/// Writes `updated` if the stored version is still `expected_version` (`updated.meta.version` is the new one).
-pub fn update(
-    connection: &mut AnyConnection,
-    updated: &Child,
-    expected_version: i64,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        children::table
-            .filter(children::id.eq(&updated.meta.id))
-            .filter(children::version.eq(expected_version))
-            .filter(children::deleted_at.is_null()),
-    )
-    .set(ChildRow::from_child(updated))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, &updated.meta.id)?,
-        })
-    }
-}
-
-/// Tombstones a child at `version` (the new version) if it is still at `expected_version`.
-pub fn soft_delete(
-    connection: &mut AnyConnection,
-    id: &str,
-    expected_version: i64,
-    at: chrono::NaiveDateTime,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        children::table
-            .filter(children::id.eq(id))
-            .filter(children::version.eq(expected_version))
-            .filter(children::deleted_at.is_null()),
-    )
-    .set((
-        children::deleted_at.eq(Some(at)),
-        children::updated_at.eq(at),
-        children::version.eq(expected_version + 1),
-    ))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, id)?,
-        })
-    }
-}
-
-fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
-    Ok(children::table
-        .find(id)
-        .select(children::version)
-        .first(connection)?)
-}
+super::versioned::versioned_writes!(children, Child, ChildRow::from_child);
 
 /// Whether any live incident of the child is still open (not closed); deleting such a child is refused.
 pub fn has_live_incidents(connection: &mut AnyConnection, child_id: &str) -> Result<bool, DbError> {

@@ -216,63 +216,7 @@ pub fn list(
     }))
 }
 
-/// Writes `updated` if the stored version is still `expected_version`.
-pub fn update(
-    connection: &mut AnyConnection,
-    updated: &Incident,
-    expected_version: i64,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        incidents::table
-            .filter(incidents::id.eq(&updated.meta.id))
-            .filter(incidents::version.eq(expected_version))
-            .filter(incidents::deleted_at.is_null()),
-    )
-    .set(IncidentRow::from_incident(updated))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, &updated.meta.id)?,
-        })
-    }
-}
-
-/// Tombstones an incident if it is still at `expected_version`.
-pub fn soft_delete(
-    connection: &mut AnyConnection,
-    id: &str,
-    expected_version: i64,
-    at: chrono::NaiveDateTime,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        incidents::table
-            .filter(incidents::id.eq(id))
-            .filter(incidents::version.eq(expected_version))
-            .filter(incidents::deleted_at.is_null()),
-    )
-    .set((
-        incidents::deleted_at.eq(Some(at)),
-        incidents::updated_at.eq(at),
-        incidents::version.eq(expected_version + 1),
-    ))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, id)?,
-        })
-    }
-}
-
-fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
-    Ok(incidents::table
-        .find(id)
-        .select(incidents::version)
-        .first(connection)?)
-}
+super::versioned::versioned_writes!(incidents, Incident, IncidentRow::from_incident);
 
 /// Live incidents of an agency with the given external ids (one query for a whole sync batch).
 pub fn by_external_ids(

@@ -179,63 +179,7 @@ pub fn list(
     }))
 }
 
-/// Writes `updated` if the stored version is still `expected_version`.
-pub fn update(
-    connection: &mut AnyConnection,
-    updated: &Referral,
-    expected_version: i64,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        referrals::table
-            .filter(referrals::id.eq(&updated.meta.id))
-            .filter(referrals::version.eq(expected_version))
-            .filter(referrals::deleted_at.is_null()),
-    )
-    .set(ReferralRow::from_referral(updated))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, &updated.meta.id)?,
-        })
-    }
-}
-
-/// Tombstones a referral if it is still at `expected_version`.
-pub fn soft_delete(
-    connection: &mut AnyConnection,
-    id: &str,
-    expected_version: i64,
-    at: chrono::NaiveDateTime,
-) -> Result<(), DbError> {
-    let changed = diesel::update(
-        referrals::table
-            .filter(referrals::id.eq(id))
-            .filter(referrals::version.eq(expected_version))
-            .filter(referrals::deleted_at.is_null()),
-    )
-    .set((
-        referrals::deleted_at.eq(Some(at)),
-        referrals::updated_at.eq(at),
-        referrals::version.eq(expected_version + 1),
-    ))
-    .execute(connection)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(DbError::VersionMismatch {
-            current: current_version(connection, id)?,
-        })
-    }
-}
-
-fn current_version(connection: &mut AnyConnection, id: &str) -> Result<i64, DbError> {
-    Ok(referrals::table
-        .find(id)
-        .select(referrals::version)
-        .first(connection)?)
-}
+super::versioned::versioned_writes!(referrals, Referral, ReferralRow::from_referral);
 
 /// Live referrals of an incident (to decide whether deleting the incident is allowed).
 pub fn count_live_for_incident(

@@ -105,10 +105,13 @@ async fn a_refused_write_leaves_no_audit_entry_and_no_change() {
         )
         .await;
     assert_eq!(outsider.status, 404);
+    let after = whole_chain(&app);
+    let denied = after.iter().filter(|row| row.action == "denied").count();
+    assert_eq!(denied, 1, "the out-of-scope write is recorded as denied");
     assert_eq!(
-        whole_chain(&app).len(),
+        after.len() - denied,
         before,
-        "failed writes appended nothing"
+        "failed writes appended nothing else"
     );
     let history = app
         .call(

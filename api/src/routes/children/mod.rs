@@ -1,5 +1,6 @@
 //! Children: registered by their agency's case workers, read by those the policy allows.
 
+pub mod access_log;
 pub mod create;
 pub mod delete;
 pub mod dto;

@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
+use crate::routes::records::audit_denial;
 use crate::routes::records::{merge_patch, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -51,24 +52,30 @@ pub async fn update_child(
     body: ValidJson<ChildPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
+    let denial = caller.denial("child", &id, "update");
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Child);
-    let updated = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let child = children::find_visible(connection, &id, &scope)?;
-            require(&child_actions(&caller.0, &child), Action::Update)?;
-            if child.meta.version != expected_version {
-                return Err(ApiError::PreconditionFailed {
-                    current: child.meta.version,
-                });
-            }
-            let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
-            Ok(ChildResponse::from(store::update(
-                connection, &caller, child, merged,
-            )?))
+    let updated = audit_denial(
+        &state,
+        denial,
+        with_connection(&state, move |connection| {
+            cpims_db::write_transaction(connection, |connection| {
+                let child = children::find_visible(connection, &id, &scope)?;
+                require(&child_actions(&caller.0, &child), Action::Update)?;
+                if child.meta.version != expected_version {
+                    return Err(ApiError::PreconditionFailed {
+                        current: child.meta.version,
+                    });
+                }
+                let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
+                Ok(ChildResponse::from(store::update(
+                    connection, &caller, child, merged,
+                )?))
+            })
         })
-    })
+        .await,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))

@@ -9,6 +9,7 @@ use super::dto::IncidentResponse;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
+use crate::routes::records::audit_denial;
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
@@ -32,14 +33,20 @@ pub async fn get_incident(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
+    let denial = caller.denial("incident", &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Incident);
-    let incident = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let incident = incidents::find_visible(connection, &id, &scope)?;
-            caller.audit_reads(connection, "incident", [incident.meta.id.as_str()])?;
-            Ok(incident)
+    let incident = audit_denial(
+        &state,
+        denial,
+        with_connection(&state, move |connection| {
+            cpims_db::write_transaction(connection, |connection| {
+                let incident = incidents::find_visible(connection, &id, &scope)?;
+                caller.audit_reads(connection, "incident", [incident.meta.id.as_str()])?;
+                Ok(incident)
+            })
         })
-    })
+        .await,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(incident.meta.version)))

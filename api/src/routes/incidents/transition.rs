@@ -15,6 +15,7 @@ use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::routes::publish;
+use crate::routes::records::audit_denial;
 use crate::routes::records::{record_history, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -55,40 +56,46 @@ pub async fn transition_incident(
     body: ValidJson<IncidentTransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
+    let denial = caller.denial("incident", &id, "transition");
     let expected_version = required_if_match(&request)?;
     let change = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
-    let updated = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let incident = incidents::find_visible(connection, &id, &scope)?;
-            require(&incident_actions(&caller.0, &incident), Action::Update)?;
-            if incident.meta.version != expected_version {
-                return Err(ApiError::PreconditionFailed {
-                    current: incident.meta.version,
-                });
-            }
-            check_incident_transition(incident.status, change.status)?;
-            let closure_reason = match change.status {
-                IncidentStatus::Closed => {
-                    change.closure_reason.map(|reason| reason.trim().to_owned())
+    let updated = audit_denial(
+        &state,
+        denial,
+        with_connection(&state, move |connection| {
+            cpims_db::write_transaction(connection, |connection| {
+                let incident = incidents::find_visible(connection, &id, &scope)?;
+                require(&incident_actions(&caller.0, &incident), Action::Update)?;
+                if incident.meta.version != expected_version {
+                    return Err(ApiError::PreconditionFailed {
+                        current: incident.meta.version,
+                    });
                 }
-                _ => None,
-            };
-            let note = change
-                .note
-                .map(|note| note.trim().to_owned())
-                .filter(|note| !note.is_empty());
-            let moved = move_incident(
-                connection,
-                &caller,
-                incident,
-                change.status,
-                closure_reason,
-                note,
-            )?;
-            Ok(moved)
+                check_incident_transition(incident.status, change.status)?;
+                let closure_reason = match change.status {
+                    IncidentStatus::Closed => {
+                        change.closure_reason.map(|reason| reason.trim().to_owned())
+                    }
+                    _ => None,
+                };
+                let note = change
+                    .note
+                    .map(|note| note.trim().to_owned())
+                    .filter(|note| !note.is_empty());
+                let moved = move_incident(
+                    connection,
+                    &caller,
+                    incident,
+                    change.status,
+                    closure_reason,
+                    note,
+                )?;
+                Ok(moved)
+            })
         })
-    })
+        .await,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))
@@ -150,5 +157,6 @@ pub fn move_incident(
         incident.meta.version,
         &incident.meta.agency_id,
     )?;
+    crate::webhooks::events::incident_status_changed(connection, &incident, from)?;
     Ok(after)
 }

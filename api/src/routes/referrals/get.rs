@@ -9,6 +9,7 @@ use super::dto::ReferralResponse;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
+use crate::routes::records::audit_denial;
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
@@ -32,14 +33,20 @@ pub async fn get_referral(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
+    let denial = caller.denial("referral", &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Referral);
-    let referral = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let referral = referrals::find_visible(connection, &id, &scope)?;
-            caller.audit_reads(connection, "referral", [referral.meta.id.as_str()])?;
-            Ok(referral)
+    let referral = audit_denial(
+        &state,
+        denial,
+        with_connection(&state, move |connection| {
+            cpims_db::write_transaction(connection, |connection| {
+                let referral = referrals::find_visible(connection, &id, &scope)?;
+                caller.audit_reads(connection, "referral", [referral.meta.id.as_str()])?;
+                Ok(referral)
+            })
         })
-    })
+        .await,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(referral.meta.version)))

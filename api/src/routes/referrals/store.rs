@@ -14,6 +14,7 @@ use crate::error::{ApiError, FieldError};
 use crate::routes::incidents::incident_actions;
 use crate::routes::publish;
 use crate::routes::records::{external_id_conflict, new_meta, record_history};
+use crate::webhooks::events::ReferralEvent;
 
 /// A new `pending` referral from the caller's agency built from a validated input (not yet stored).
 pub fn build(caller: &Authenticated, input: ReferralInput) -> Referral {
@@ -105,7 +106,7 @@ pub fn insert(
         connection,
         &[caller.audit("create", "referral", &referral.meta.id)],
     )?;
-    publish::referral_changed(connection, referral, false, false)
+    publish::referral_changed(connection, referral, false, ReferralEvent::Created)
 }
 
 /// Applies a validated input to a stored referral as its next version; the incident, the receiving
@@ -153,7 +154,7 @@ pub fn update(
         connection,
         &referral,
         referral.status.grants_access(),
-        false,
+        ReferralEvent::Updated,
     )?;
     Ok(referral)
 }

@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
+use crate::routes::records::audit_denial;
 use crate::routes::records::{merge_patch, require};
 use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
@@ -51,24 +52,30 @@ pub async fn update_referral(
     body: ValidJson<ReferralPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
+    let denial = caller.denial("referral", &id, "update");
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
-    let updated = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let referral = referrals::find_visible(connection, &id, &scope)?;
-            require(&referral_actions(&caller.0, &referral), Action::Update)?;
-            if referral.meta.version != expected_version {
-                return Err(ApiError::PreconditionFailed {
-                    current: referral.meta.version,
-                });
-            }
-            let merged = merge_patch(&ReferralInput::from_referral(&referral), &patch)?;
-            Ok(ReferralResponse::from(store::update(
-                connection, &caller, referral, merged,
-            )?))
+    let updated = audit_denial(
+        &state,
+        denial,
+        with_connection(&state, move |connection| {
+            cpims_db::write_transaction(connection, |connection| {
+                let referral = referrals::find_visible(connection, &id, &scope)?;
+                require(&referral_actions(&caller.0, &referral), Action::Update)?;
+                if referral.meta.version != expected_version {
+                    return Err(ApiError::PreconditionFailed {
+                        current: referral.meta.version,
+                    });
+                }
+                let merged = merge_patch(&ReferralInput::from_referral(&referral), &patch)?;
+                Ok(ReferralResponse::from(store::update(
+                    connection, &caller, referral, merged,
+                )?))
+            })
         })
-    })
+        .await,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::batch_items::{self, BatchResult};
+use super::batch_items::{resolver, upsert, BatchResult, Children, Incidents, Referrals};
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::json::{FieldRules, ValidJson};
@@ -107,10 +107,11 @@ pub async fn batch(
                     .collect();
             let mut results = Vec::new();
             for item in request.children {
-                results.push(batch_items::child(
+                results.push(upsert::<Children>(
                     connection,
                     &caller,
                     item,
+                    |_| Ok(()),
                     &mut stored_children,
                 )?);
             }
@@ -142,11 +143,11 @@ pub async fn batch(
                     .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
                     .collect();
             for item in request.incidents {
-                results.push(batch_items::incident(
+                results.push(upsert::<Incidents>(
                     connection,
                     &caller,
                     item,
-                    &child_ids,
+                    resolver("child_external_id", "child_id", &child_ids),
                     &mut stored_incidents,
                 )?);
             }
@@ -177,11 +178,11 @@ pub async fn batch(
                     .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
                     .collect();
             for item in request.referrals {
-                results.push(batch_items::referral(
+                results.push(upsert::<Referrals>(
                     connection,
                     &caller,
                     item,
-                    &incident_ids,
+                    resolver("incident_external_id", "incident_id", &incident_ids),
                     &mut stored_referrals,
                 )?);
             }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use cpims_db::AnyConnection;
-use cpims_domain::records::{Child, Incident, Referral};
+use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -191,212 +191,183 @@ fn conflict<R: Serialize>(
     result
 }
 
-/// One child item.
-pub fn child(
+/// A record type a sync batch can upsert, with the store functions of its single-record endpoints.
+pub trait BatchKind {
+    const RECORD_TYPE: &'static str;
+    type Input: DeserializeOwned + Validate + FieldRules + Clone;
+    type Record: Clone + PartialEq;
+    type Response: Serialize + From<Self::Record>;
+
+    fn meta(record: &Self::Record) -> &RecordMeta;
+    /// Copies an input onto a record, as a create or update would.
+    fn apply(input: Self::Input, record: &mut Self::Record);
+    fn create(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        input: Self::Input,
+    ) -> Result<Self::Record, ApiError>;
+    fn update(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        current: Self::Record,
+        input: Self::Input,
+    ) -> Result<Self::Record, ApiError>;
+}
+
+pub struct Children;
+pub struct Incidents;
+pub struct Referrals;
+
+impl BatchKind for Children {
+    const RECORD_TYPE: &'static str = "child";
+    type Input = ChildInput;
+    type Record = Child;
+    type Response = ChildResponse;
+
+    fn meta(record: &Child) -> &RecordMeta {
+        &record.meta
+    }
+    fn apply(input: ChildInput, record: &mut Child) {
+        input.apply_to(record);
+    }
+    fn create(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        input: ChildInput,
+    ) -> Result<Child, ApiError> {
+        let child = child_store::build(caller, input);
+        child_store::insert(connection, caller, &child)?;
+        Ok(child)
+    }
+    fn update(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        current: Child,
+        input: ChildInput,
+    ) -> Result<Child, ApiError> {
+        child_store::update(connection, caller, current, input)
+    }
+}
+
+impl BatchKind for Incidents {
+    const RECORD_TYPE: &'static str = "incident";
+    type Input = IncidentInput;
+    type Record = Incident;
+    type Response = IncidentResponse;
+
+    fn meta(record: &Incident) -> &RecordMeta {
+        &record.meta
+    }
+    fn apply(input: IncidentInput, record: &mut Incident) {
+        input.apply_to(record);
+    }
+    fn create(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        input: IncidentInput,
+    ) -> Result<Incident, ApiError> {
+        let incident = incident_store::build(caller, input);
+        incident_store::insert(connection, caller, &incident)?;
+        Ok(incident)
+    }
+    fn update(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        current: Incident,
+        input: IncidentInput,
+    ) -> Result<Incident, ApiError> {
+        incident_store::update(connection, caller, current, input)
+    }
+}
+
+impl BatchKind for Referrals {
+    const RECORD_TYPE: &'static str = "referral";
+    type Input = ReferralInput;
+    type Record = Referral;
+    type Response = ReferralResponse;
+
+    fn meta(record: &Referral) -> &RecordMeta {
+        &record.meta
+    }
+    fn apply(input: ReferralInput, record: &mut Referral) {
+        input.apply_to(record);
+    }
+    fn create(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        input: ReferralInput,
+    ) -> Result<Referral, ApiError> {
+        let mut referral = referral_store::build(caller, input);
+        referral_store::insert(connection, caller, &mut referral)?;
+        Ok(referral)
+    }
+    fn update(
+        connection: &mut AnyConnection,
+        caller: &Authenticated,
+        current: Referral,
+        input: ReferralInput,
+    ) -> Result<Referral, ApiError> {
+        referral_store::update(connection, caller, current, input)
+    }
+}
+
+/// One item: parsed after `resolve` has replaced its external references, then created, updated,
+/// left unchanged (identical content) or refused as a conflict (stale `base_version`). `stored` holds
+/// the agency's records of this type by external id, and learns each record this batch writes.
+pub fn upsert<K: BatchKind>(
     connection: &mut AnyConnection,
     caller: &Authenticated,
     item: Map<String, Value>,
-    stored: &mut HashMap<String, Child>,
+    resolve: impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError>,
+    stored: &mut HashMap<String, K::Record>,
 ) -> Result<BatchResult, ApiError> {
-    let item = match envelope::<ChildInput>(item, |_| Ok(())) {
+    let kind = K::RECORD_TYPE;
+    let item = match envelope::<K::Input>(item, resolve) {
         Ok(item) => item,
-        Err((external_id, errors)) => {
-            return Ok(BatchResult::invalid("child", external_id, errors))
-        }
+        Err((external_id, errors)) => return Ok(BatchResult::invalid(kind, external_id, errors)),
     };
     let ext = item.external_id.clone();
     let outcome = match stored.get(&ext).cloned() {
-        None => isolated(connection, "child", &ext, |c| {
-            let child = child_store::build(caller, item.input);
-            child_store::insert(c, caller, &child)?;
-            Ok((child, "created"))
+        None => isolated(connection, kind, &ext, |c| {
+            Ok((K::create(c, caller, item.input)?, "created"))
         })?,
         Some(current) => {
+            let (id, version) = (K::meta(&current).id.clone(), K::meta(&current).version);
             let mut candidate = current.clone();
-            item.input.clone().apply_to(&mut candidate);
+            K::apply(item.input.clone(), &mut candidate);
             if candidate == current {
-                return Ok(BatchResult::done(
-                    "child",
-                    &ext,
-                    &current.meta.id,
-                    current.meta.version,
-                    "unchanged",
-                ));
+                return Ok(BatchResult::done(kind, &ext, &id, version, "unchanged"));
             }
-            if item
-                .base_version
-                .is_some_and(|base| base != current.meta.version)
-            {
-                let (id, version) = (current.meta.id.clone(), current.meta.version);
+            if item.base_version.is_some_and(|base| base != version) {
                 return Ok(conflict(
-                    "child",
+                    kind,
                     &ext,
                     &id,
                     version,
-                    ChildResponse::from(current),
+                    K::Response::from(current),
                 ));
             }
-            isolated(connection, "child", &ext, |c| {
-                Ok((
-                    child_store::update(c, caller, current, item.input)?,
-                    "updated",
-                ))
+            isolated(connection, kind, &ext, |c| {
+                Ok((K::update(c, caller, current, item.input)?, "updated"))
             })?
         }
     };
     Ok(match outcome {
-        Ok((child, status)) => {
-            let result =
-                BatchResult::done("child", &ext, &child.meta.id, child.meta.version, status);
-            stored.insert(ext, child);
+        Ok((record, status)) => {
+            let meta = K::meta(&record);
+            let result = BatchResult::done(kind, &ext, &meta.id, meta.version, status);
+            stored.insert(ext, record);
             result
         }
         Err(result) => result,
     })
 }
 
-/// One incident item; `child_external_id` may name a child of this batch or already stored.
-pub fn incident(
-    connection: &mut AnyConnection,
-    caller: &Authenticated,
-    item: Map<String, Value>,
-    children: &HashMap<String, String>,
-    stored: &mut HashMap<String, Incident>,
-) -> Result<BatchResult, ApiError> {
-    let parsed = envelope::<IncidentInput>(item, |item| {
-        resolve_reference(item, "child_external_id", "child_id", children)
-    });
-    let item = match parsed {
-        Ok(item) => item,
-        Err((external_id, errors)) => {
-            return Ok(BatchResult::invalid("incident", external_id, errors))
-        }
-    };
-    let ext = item.external_id.clone();
-    let outcome = match stored.get(&ext).cloned() {
-        None => isolated(connection, "incident", &ext, |c| {
-            let incident = incident_store::build(caller, item.input);
-            incident_store::insert(c, caller, &incident)?;
-            Ok((incident, "created"))
-        })?,
-        Some(current) => {
-            let mut candidate = current.clone();
-            item.input.clone().apply_to(&mut candidate);
-            if candidate == current {
-                return Ok(BatchResult::done(
-                    "incident",
-                    &ext,
-                    &current.meta.id,
-                    current.meta.version,
-                    "unchanged",
-                ));
-            }
-            if item
-                .base_version
-                .is_some_and(|base| base != current.meta.version)
-            {
-                let (id, version) = (current.meta.id.clone(), current.meta.version);
-                return Ok(conflict(
-                    "incident",
-                    &ext,
-                    &id,
-                    version,
-                    IncidentResponse::from(current),
-                ));
-            }
-            isolated(connection, "incident", &ext, |c| {
-                Ok((
-                    incident_store::update(c, caller, current, item.input)?,
-                    "updated",
-                ))
-            })?
-        }
-    };
-    Ok(match outcome {
-        Ok((incident, status)) => {
-            let result = BatchResult::done(
-                "incident",
-                &ext,
-                &incident.meta.id,
-                incident.meta.version,
-                status,
-            );
-            stored.insert(ext, incident);
-            result
-        }
-        Err(result) => result,
-    })
-}
-
-/// One referral item; `incident_external_id` may name an incident of this batch or already stored.
-pub fn referral(
-    connection: &mut AnyConnection,
-    caller: &Authenticated,
-    item: Map<String, Value>,
-    incidents: &HashMap<String, String>,
-    stored: &mut HashMap<String, Referral>,
-) -> Result<BatchResult, ApiError> {
-    let parsed = envelope::<ReferralInput>(item, |item| {
-        resolve_reference(item, "incident_external_id", "incident_id", incidents)
-    });
-    let item = match parsed {
-        Ok(item) => item,
-        Err((external_id, errors)) => {
-            return Ok(BatchResult::invalid("referral", external_id, errors))
-        }
-    };
-    let ext = item.external_id.clone();
-    let outcome = match stored.get(&ext).cloned() {
-        None => isolated(connection, "referral", &ext, |c| {
-            let mut referral = referral_store::build(caller, item.input);
-            referral_store::insert(c, caller, &mut referral)?;
-            Ok((referral, "created"))
-        })?,
-        Some(current) => {
-            let mut candidate = current.clone();
-            item.input.clone().apply_to(&mut candidate);
-            if candidate == current {
-                return Ok(BatchResult::done(
-                    "referral",
-                    &ext,
-                    &current.meta.id,
-                    current.meta.version,
-                    "unchanged",
-                ));
-            }
-            if item
-                .base_version
-                .is_some_and(|base| base != current.meta.version)
-            {
-                let (id, version) = (current.meta.id.clone(), current.meta.version);
-                return Ok(conflict(
-                    "referral",
-                    &ext,
-                    &id,
-                    version,
-                    ReferralResponse::from(current),
-                ));
-            }
-            isolated(connection, "referral", &ext, |c| {
-                Ok((
-                    referral_store::update(c, caller, current, item.input)?,
-                    "updated",
-                ))
-            })?
-        }
-    };
-    Ok(match outcome {
-        Ok((referral, status)) => {
-            let result = BatchResult::done(
-                "referral",
-                &ext,
-                &referral.meta.id,
-                referral.meta.version,
-                status,
-            );
-            stored.insert(ext, referral);
-            result
-        }
-        Err(result) => result,
-    })
+/// Replaces a `<name>_external_id` reference with the id of the agency's record it names.
+pub fn resolver<'a>(
+    reference: &'a str,
+    id_field: &'a str,
+    known: &'a HashMap<String, String>,
+) -> impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError> + 'a {
+    move |item| resolve_reference(item, reference, id_field, known)
 }

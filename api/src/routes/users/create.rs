@@ -70,12 +70,16 @@ pub async fn create_user(
     };
     let stored = user.clone();
     let password = request.password;
+    // Hash before taking a connection: argon2 is slow and must not hold one of the pool's few.
+    let password_hash = state
+        .login
+        .hash_work(move || hash_password(&password))
+        .await??;
     with_connection(&state, move |connection| {
         agencies::find(connection, &stored.agency_id).map_err(|error| match error {
             cpims_db::DbError::NotFound => ApiError::validation("agency_id", "no such agency"),
             other => other.into(),
         })?;
-        let password_hash = hash_password(&password)?;
         users::insert(connection, &stored, &password_hash).map_err(|error| match error {
             cpims_db::DbError::Duplicate(_) => {
                 ApiError::Conflict("this username is taken".to_owned())

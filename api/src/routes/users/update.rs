@@ -58,8 +58,17 @@ pub async fn update_user(
             .map_err(|problem| ApiError::validation("password", problem.to_string()))?;
     }
     let caller_id = caller.0.user_id.clone();
+    // Hash before taking a connection: argon2 is slow and must not hold one of the pool's few.
+    let new_hash = match changes.password.clone() {
+        Some(password) => Some(
+            state
+                .login
+                .hash_work(move || hash_password(&password))
+                .await??,
+        ),
+        None => None,
+    };
     let updated = with_connection(&state, move |connection| {
-        let new_hash = changes.password.as_deref().map(hash_password).transpose()?;
         cpims_db::write_transaction(connection, |connection| {
             let mut user = users::find(connection, &id)?;
             if user.version != expected_version {
