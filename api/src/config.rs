@@ -158,6 +158,10 @@ impl Config {
                     "CPIMS_DB_CHECKOUT_TIMEOUT_MS",
                     1_000,
                 )?),
+                statement_timeout: Duration::from_millis(number(
+                    "CPIMS_DB_STATEMENT_TIMEOUT_MS",
+                    30_000,
+                )?),
             },
             max_body_bytes: usize::try_from(number("CPIMS_MAX_BODY_BYTES", 1_048_576)?)
                 .map_err(|_| ConfigError("CPIMS_MAX_BODY_BYTES too large".into()))?,

@@ -69,15 +69,20 @@ impl DatabaseTarget {
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
-/// Opens connections for the pool and sets SQLite's pragmas on each one.
+/// Opens connections for the pool: SQLite's pragmas, and PostgreSQL's statement timeout so that a
+/// runaway query frees its connection instead of holding it hostage.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     target: DatabaseTarget,
+    statement_timeout_ms: u64,
 }
 
 impl ConnectionManager {
-    pub fn new(target: DatabaseTarget) -> Self {
-        Self { target }
+    pub fn new(target: DatabaseTarget, statement_timeout_ms: u64) -> Self {
+        Self {
+            target,
+            statement_timeout_ms,
+        }
     }
 }
 
@@ -87,9 +92,17 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
         match &self.target {
-            DatabaseTarget::Postgres(url) => PgConnection::establish(url)
-                .map(AnyConnection::Postgresql)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            DatabaseTarget::Postgres(url) => {
+                let mut connection =
+                    PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                connection
+                    .batch_execute(&format!(
+                        "SET statement_timeout = {}",
+                        self.statement_timeout_ms
+                    ))
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Postgresql(connection))
+            }
             DatabaseTarget::Sqlite(path) => {
                 let url = path.to_string_lossy();
                 let mut connection = SqliteConnection::establish(&url)

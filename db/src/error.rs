@@ -41,6 +41,11 @@ impl From<DieselError> for DbError {
             DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info) => {
                 DbError::Unavailable(info.message().to_owned())
             }
+            // PostgreSQL's statement_timeout (SQLSTATE 57014) and lock timeouts: the database is too busy
+            // to answer in time, which the client should retry later rather than treat as a bug.
+            DieselError::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                DbError::Unavailable(info.message().to_owned())
+            }
             other => DbError::Internal(other.to_string()),
         }
     }

@@ -15,6 +15,8 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 pub struct PoolSettings {
     pub max_size: u32,
     pub checkout_timeout: Duration,
+    /// PostgreSQL cancels a statement running longer than this (0 disables the limit).
+    pub statement_timeout: Duration,
 }
 
 impl Default for PoolSettings {
@@ -22,6 +24,7 @@ impl Default for PoolSettings {
         Self {
             max_size: 10,
             checkout_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -46,7 +49,10 @@ pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> Result<Db
         .min_idle(Some(0))
         .connection_timeout(settings.checkout_timeout)
         .test_on_check_out(false)
-        .build_unchecked(ConnectionManager::new(target.clone())))
+        .build_unchecked(ConnectionManager::new(
+            target.clone(),
+            u64::try_from(settings.statement_timeout.as_millis()).unwrap_or(u64::MAX),
+        )))
 }
 
 /// Checks a connection out of the pool; a timeout means the database is unavailable.

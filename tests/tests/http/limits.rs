@@ -54,3 +54,33 @@ async fn hostile_bodies_and_paging_are_refused_without_a_server_error() {
         .await;
     assert_eq!(headers.header("x-content-type-options"), Some("nosniff"));
 }
+
+#[test]
+fn a_runaway_statement_is_cancelled_as_unavailable_not_an_internal_error() {
+    // Statement timeouts are PostgreSQL's; this runs in the suite's PostgreSQL pass.
+    if cpims_tests::backend() != cpims_tests::Backend::Postgres {
+        return;
+    }
+    use diesel::RunQueryDsl;
+    let database = cpims_tests::TestDatabase::create();
+    let target = cpims_db::DatabaseTarget::from_url(Some(&database.url)).unwrap();
+    let settings = cpims_db::PoolSettings {
+        statement_timeout: std::time::Duration::from_millis(200),
+        ..cpims_db::PoolSettings::default()
+    };
+    let pool = cpims_db::build_pool(&target, &settings).unwrap();
+    let mut connection = cpims_db::checkout(&pool).unwrap();
+    let outcome = diesel::sql_query("SELECT pg_sleep(5)").execute(&mut *connection);
+    let error = cpims_db::DbError::from(outcome.unwrap_err());
+    assert!(
+        matches!(error, cpims_db::DbError::Unavailable(_)),
+        "{error:?}"
+    );
+    assert_eq!(
+        diesel::sql_query("SELECT 1")
+            .execute(&mut *connection)
+            .unwrap(),
+        1,
+        "the connection is usable again"
+    );
+}
