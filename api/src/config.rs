@@ -46,6 +46,33 @@ pub struct Config {
     pub webhook_max_attempts: u32,
     /// Webhook delivery: how often the worker looks for due events.
     pub webhook_poll_interval: Duration,
+    /// The key personal data is sealed under; `None`: generate and keep one beside the embedded database.
+    pub data_key: Option<DataKey>,
+    /// Retired data keys that may still open values sealed before a rotation.
+    pub data_keys_old: Vec<DataKey>,
+    /// The blind-index key; `None`: generate and keep one beside the embedded database.
+    pub index_key: Option<DataKey>,
+    /// Years after closure before a record is anonymised by `cpims retention run`.
+    pub retention_years: u32,
+}
+
+/// A 32-byte key from configuration; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DataKey(pub [u8; cpims_db::vault::KEY_BYTES]);
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(..)")
+    }
+}
+
+impl DataKey {
+    /// Parses base64 of exactly 32 bytes; `setting` names the variable in the error.
+    pub fn parse(encoded: &str, setting: &str) -> Result<Self, ConfigError> {
+        cpims_db::vault::parse_key(encoded, setting)
+            .map(DataKey)
+            .map_err(ConfigError)
+    }
 }
 
 /// A setting that is present but unusable.
@@ -121,11 +148,31 @@ impl Config {
                 "CPIMS_WEBHOOK_MAX_ATTEMPTS must be at least 1".into(),
             ));
         }
+        let key = |setting: &str| {
+            get(setting)
+                .map(|raw| DataKey::parse(&raw, setting))
+                .transpose()
+        };
+        let data_keys_old = list(get("CPIMS_DATA_KEYS_OLD"))
+            .iter()
+            .map(|raw| DataKey::parse(raw, "each key of CPIMS_DATA_KEYS_OLD"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let retention_years = u32::try_from(number("CPIMS_RETENTION_YEARS", 10)?)
+            .map_err(|_| ConfigError("CPIMS_RETENTION_YEARS too large".into()))?;
+        if !(1..=100).contains(&retention_years) {
+            return Err(ConfigError(
+                "CPIMS_RETENTION_YEARS must be between 1 and 100".into(),
+            ));
+        }
         let seconds = |key: &str, default: u64| -> Result<i64, ConfigError> {
             i64::try_from(number(key, default)?.max(1))
                 .map_err(|_| ConfigError(format!("{key} too large")))
         };
         Ok(Config {
+            data_key: key("CPIMS_DATA_KEY")?,
+            data_keys_old,
+            index_key: key("CPIMS_INDEX_KEY")?,
+            retention_years,
             login_max_failures: i32::try_from(number("CPIMS_LOGIN_MAX_FAILURES", 5)?.max(1))
                 .map_err(|_| ConfigError("CPIMS_LOGIN_MAX_FAILURES too large".into()))?,
             login_window_secs: seconds("CPIMS_LOGIN_WINDOW_SECS", 900)?,
@@ -234,5 +281,19 @@ mod tests {
         assert!(config(&[("CPIMS_IDEMPOTENCY_TTL_SECS", "a day")]).is_err());
         assert!(config(&[("DATABASE_URL", "mysql://x/y")]).is_err());
         assert!(config(&[("CPIMS_WEBHOOK_MAX_ATTEMPTS", "0")]).is_err());
+        assert!(config(&[("CPIMS_DATA_KEY", "c2hvcnQ=")]).is_err());
+        assert!(config(&[("CPIMS_INDEX_KEY", "not base64!")]).is_err());
+        assert!(config(&[("CPIMS_DATA_KEYS_OLD", "c2hvcnQ=")]).is_err());
+        assert!(config(&[("CPIMS_RETENTION_YEARS", "0")]).is_err());
+    }
+
+    #[test]
+    fn keys_never_appear_in_debug_output() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let config = config(&[("CPIMS_DATA_KEY", key), ("CPIMS_INDEX_KEY", key)]);
+        let printed = format!("{config:?}");
+        assert!(config.is_ok());
+        assert!(!printed.contains(key));
+        assert!(!printed.contains("[0, 1, 2"));
     }
 }

@@ -208,6 +208,7 @@ fn request_hash(request: &ServiceRequest, body: &[u8]) -> String {
 /// Claims the key; `None` when the token's subject is not a user.
 async fn claim(state: &AppState, keyed: &KeyedRequest) -> Result<Option<Claim>, ApiError> {
     let pool = state.pool.clone();
+    let vault = state.vault.clone();
     let ttl = chrono::TimeDelta::try_seconds(state.config.idempotency_ttl_secs)
         .unwrap_or(chrono::TimeDelta::MAX);
     let keyed = keyed.clone();
@@ -219,6 +220,7 @@ async fn claim(state: &AppState, keyed: &KeyedRequest) -> Result<Option<Claim>, 
             .unwrap_or(chrono::NaiveDateTime::MIN);
         idempotency::claim(
             &mut connection,
+            &vault,
             &keyed.user_id,
             &keyed.key,
             &keyed.hash,
@@ -288,10 +290,12 @@ async fn run_and_record(
     };
     let body = stored.body.clone();
     let pool = state.pool.clone();
+    let vault = state.vault.clone();
     let recorded = web::block(move || {
         let mut connection = cpims_db::checkout(&pool)?;
         idempotency::complete(
             &mut connection,
+            &vault,
             &keyed.user_id,
             &keyed.key,
             &keyed.hash,

@@ -1,4 +1,5 @@
-//! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi, audit.
+//! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi, audit, keys,
+//! retention.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -45,6 +46,34 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Manage the keys personal data is encrypted under.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+    /// Anonymise records past their retention period (`CPIMS_RETENTION_YEARS`).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-encrypt every personal value under CPIMS_DATA_KEY (values under the keys in
+    /// CPIMS_DATA_KEYS_OLD, or not yet encrypted). Resumable: run it again after an interruption.
+    Rotate {
+        /// Stop after rewriting this many rows (the rest on the next run).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise incidents closed longer ago than the retention period, and their children once no
+    /// open record needs them; print a JSON report.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +114,12 @@ fn main() -> ExitCode {
         Command::Migrate => migrate(config),
         Command::CreateAdmin { username, agency } => create_admin(config, &username, &agency),
         Command::SeedDemo { seed } => seed_demo(config, seed),
+        Command::Keys {
+            action: KeysCommand::Rotate { limit },
+        } => rotate_keys(config, limit),
+        Command::Retention {
+            action: RetentionCommand::Run,
+        } => run_retention(config),
         Command::Openapi | Command::Audit { .. } => Ok(()),
     };
     match outcome {
@@ -186,11 +221,30 @@ fn create_admin(config: Config, username: &str, agency: &str) -> Result<(), Stri
     Ok(())
 }
 
+fn rotate_keys(config: Config, limit: Option<usize>) -> Result<(), String> {
+    let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
+    let report = cpims_api::keys_cli::rotate(&state.pool, &state.vault, limit)?;
+    println!(
+        "{}",
+        cpims_api::keys_cli::report_json(&state.vault, &report)
+    );
+    Ok(())
+}
+
+fn run_retention(config: Config) -> Result<(), String> {
+    let years = config.retention_years;
+    let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
+    let report = cpims_api::retention::run(&state.pool, years, cpims_db::page::now())
+        .map_err(|error| error.to_string())?;
+    println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    Ok(())
+}
+
 fn seed_demo(config: Config, seed: u64) -> Result<(), String> {
     let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
     let started = std::time::Instant::now();
-    let summary =
-        cpims_api::seed::seed_demo(&state.pool, seed).map_err(|error| error.to_string())?;
+    let summary = cpims_api::seed::seed_demo(&state.pool, &state.vault, seed)
+        .map_err(|error| error.to_string())?;
     let counts = |pairs: Vec<String>| pairs.join(", ");
     println!(
         "seeded demo data (seed {}) in {:.1} s: {} agencies, {} users, {} children, {} incidents, \

@@ -1,44 +1,87 @@
-//! The JWT signing secret: configured, or generated once and kept beside the embedded database.
+//! The server's secrets: the JWT signing secret, the data key personal values are sealed under and the
+//! blind-index key. Each is configured, or, under the embedded SQLite default only, generated once and
+//! kept beside the database (mode 0600); under PostgreSQL a missing one refuses the start.
 
 use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
+use cpims_db::vault::KEY_BYTES;
+use cpims_db::Vault;
 use rand::RngCore;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, DataKey};
 
-const SECRET_FILE: &str = "jwt_secret";
+const JWT_SECRET_FILE: &str = "jwt_secret";
+const DATA_KEY_FILE: &str = "data_key";
+const INDEX_KEY_FILE: &str = "index_key";
 
-/// Returns the configured secret; under SQLite without one, reads or creates a generated secret
-/// (mode 0600); under PostgreSQL without one, refuses to start.
+/// Returns the configured secret; under SQLite without one, reads or creates a generated secret.
 pub fn jwt_secret(config: &Config) -> Result<String, ConfigError> {
     if let Some(secret) = &config.jwt_secret {
         return Ok(secret.clone());
     }
-    let Some(dir) = config.secrets_dir() else {
-        return Err(ConfigError(
-            "CPIMS_JWT_SECRET must be set when the database is PostgreSQL".to_owned(),
-        ));
+    kept_secret(config, "CPIMS_JWT_SECRET", JWT_SECRET_FILE, 48, |kept| {
+        (kept.len() >= 32).then(|| kept.to_owned())
+    })
+}
+
+/// The vault of configured (or, under SQLite, generated and kept) keys.
+pub fn vault(config: &Config) -> Result<Vault, ConfigError> {
+    let data_key = match &config.data_key {
+        Some(key) => key.clone(),
+        None => kept_key(config, "CPIMS_DATA_KEY", DATA_KEY_FILE)?,
     };
-    let path = dir.join(SECRET_FILE);
+    let index_key = match &config.index_key {
+        Some(key) => key.clone(),
+        None => kept_key(config, "CPIMS_INDEX_KEY", INDEX_KEY_FILE)?,
+    };
+    let retired: Vec<[u8; KEY_BYTES]> = config.data_keys_old.iter().map(|key| key.0).collect();
+    Vault::new(&data_key.0, &retired, &index_key.0).map_err(ConfigError)
+}
+
+fn kept_key(config: &Config, setting: &str, file: &str) -> Result<DataKey, ConfigError> {
+    let encoded = kept_secret(config, setting, file, KEY_BYTES, |kept| {
+        DataKey::parse(kept, setting).ok().map(|_| kept.to_owned())
+    })?;
+    DataKey::parse(&encoded, setting)
+}
+
+/// Reads the secret kept in `file` beside the SQLite database if `accept` takes it, else generates
+/// `bytes` random bytes, keeps them base64-encoded and returns them. Refuses under PostgreSQL.
+fn kept_secret(
+    config: &Config,
+    setting: &str,
+    file: &str,
+    bytes: usize,
+    accept: impl Fn(&str) -> Option<String>,
+) -> Result<String, ConfigError> {
+    let Some(dir) = config.secrets_dir() else {
+        return Err(ConfigError(format!(
+            "{setting} must be set when the database is PostgreSQL"
+        )));
+    };
+    let path = dir.join(file);
     if let Ok(existing) = std::fs::read_to_string(&path) {
-        let existing = existing.trim().to_owned();
-        if existing.len() >= 32 {
-            tracing::warn!(path = %path.display(), "CPIMS_JWT_SECRET is unset; using the generated secret kept beside the database");
-            return Ok(existing);
+        if let Some(secret) = accept(existing.trim()) {
+            tracing::warn!(path = %path.display(), "{setting} is unset; using the generated value kept beside the database");
+            return Ok(secret);
         }
+        return Err(ConfigError(format!(
+            "{} does not hold a usable {setting}; restore it or set {setting}",
+            path.display()
+        )));
     }
-    let mut bytes = [0u8; 48];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut random = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let secret = base64::engine::general_purpose::STANDARD.encode(random);
     write_private(&dir, &path, &secret).map_err(|error| {
         ConfigError(format!(
-            "cannot keep the JWT secret at {}: {error}",
+            "cannot keep {setting} at {}: {error}",
             path.display()
         ))
     })?;
-    tracing::warn!(path = %path.display(), "CPIMS_JWT_SECRET is unset; generated a secret and kept it beside the database. Set CPIMS_JWT_SECRET in production");
+    tracing::warn!(path = %path.display(), "{setting} is unset; generated one and kept it beside the database. Set {setting} in production, and back it up: without it the data cannot be read");
     Ok(secret)
 }
 
@@ -54,4 +97,62 @@ fn write_private(dir: &Path, path: &Path, contents: &str) -> std::io::Result<()>
     let mut file = options.open(path)?;
     file.write_all(contents.as_bytes())?;
     file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    fn config(pairs: &[(&str, String)]) -> Config {
+        Config::from_lookup(|key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn postgres_without_a_data_or_index_key_refuses_to_start() {
+        let url = ("DATABASE_URL", "postgres://u@127.0.0.1:5432/db".to_owned());
+        let without_data = config(&[url.clone(), ("CPIMS_INDEX_KEY", KEY.to_owned())]);
+        let refusal = vault(&without_data).unwrap_err().to_string();
+        assert!(refusal.contains("CPIMS_DATA_KEY"), "{refusal}");
+        let without_index = config(&[url.clone(), ("CPIMS_DATA_KEY", KEY.to_owned())]);
+        assert!(vault(&without_index)
+            .unwrap_err()
+            .to_string()
+            .contains("CPIMS_INDEX_KEY"));
+        let both = config(&[
+            url,
+            ("CPIMS_DATA_KEY", KEY.to_owned()),
+            ("CPIMS_INDEX_KEY", KEY.to_owned()),
+        ]);
+        assert!(vault(&both).is_ok());
+    }
+
+    #[test]
+    fn sqlite_keys_are_generated_once_kept_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cpims.sqlite3").display());
+        let embedded = config(&[("DATABASE_URL", url)]);
+        let first = vault(&embedded).unwrap();
+        let sealed = first.seal("r", "f", "kept").unwrap();
+        let again = vault(&embedded).unwrap();
+        assert_eq!(again.open("r", "f", &sealed).unwrap(), "kept");
+        assert_eq!(first.blind_index("p", "v"), again.blind_index("p", "v"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(DATA_KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }

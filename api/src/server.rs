@@ -39,6 +39,7 @@ pub enum StartupError {
 /// Opens the pool, applies pending migrations and loads the signing secret.
 pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
     let secret = crate::secrets::jwt_secret(&config)?;
+    let vault = std::sync::Arc::new(crate::secrets::vault(&config)?);
     let pool = cpims_db::build_pool(&config.database, &config.pool)?;
     let mut connection = cpims_db::checkout(&pool)?;
     let applied = cpims_db::migrate::run_pending_migrations(&mut connection)?;
@@ -65,6 +66,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         tokens,
         login,
         config,
+        vault,
     })
 }
 

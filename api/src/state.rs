@@ -1,6 +1,8 @@
 //! What every handler shares: the pool, the token keys and the configuration.
 
-use cpims_db::DbPool;
+use std::sync::Arc;
+
+use cpims_db::{DbPool, Vault};
 
 use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
@@ -15,4 +17,6 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub login: LoginGuard,
     pub config: Config,
+    /// Seals and opens personal data; computes blind indexes.
+    pub vault: Arc<Vault>,
 }

@@ -151,6 +151,15 @@ fn server_command(binary: &Path, database_url: &str, workdir: &Path) -> Command 
         .current_dir(workdir)
         .env("DATABASE_URL", database_url)
         .env("CPIMS_JWT_SECRET", JWT_SECRET)
+        // Fixed keys: the bench database is thrown away after the run.
+        .env(
+            "CPIMS_DATA_KEY",
+            "Y3BpbXMtYmVuY2gtZGF0YS1rZXktMzItYnl0ZXMhISE=",
+        )
+        .env(
+            "CPIMS_INDEX_KEY",
+            "Y3BpbXMtYmVuY2gtaW5kZXgta2V5LTMyLWJ5dGVzISE=",
+        )
         .env("CPIMS_LOG_FORMAT", "json")
         .env("CPIMS_TOKEN_TTL_SECS", "3600")
         .env("RUST_LOG", "warn");

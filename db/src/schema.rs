@@ -59,6 +59,9 @@ diesel::table! {
         updated_at -> Timestamp,
         created_by -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
+        name_index -> Nullable<Text>,
+        identifier_index -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -88,6 +91,8 @@ diesel::table! {
         updated_at -> Timestamp,
         created_by -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
+        age_at_occurrence -> Nullable<Integer>,
     }
 }
 
@@ -112,6 +117,7 @@ diesel::table! {
         updated_at -> Timestamp,
         created_by -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 

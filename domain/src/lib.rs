@@ -12,6 +12,7 @@ pub mod history;
 pub mod incident;
 pub mod location;
 pub mod principal;
+pub mod protection;
 pub mod records;
 pub mod stats;
 pub mod taxonomy;

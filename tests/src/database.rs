@@ -39,6 +39,23 @@ impl TestDatabase {
         Self::create_for(backend())
     }
 
+    /// The same database again, for a second server on it; dropping it leaves the database alone.
+    pub fn shared(&self) -> Self {
+        TestDatabase {
+            url: self.url.clone(),
+            backend: self.backend,
+            postgres_name: None,
+            _directory: None,
+        }
+    }
+
+    /// The SQLite file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self.url
+            .strip_prefix("sqlite://")
+            .map(std::path::PathBuf::from)
+    }
+
     /// Creates a database of the given backend.
     pub fn create_for(backend: Backend) -> Self {
         match backend {

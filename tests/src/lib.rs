@@ -18,6 +18,10 @@ pub use database::{backend, Backend, TestDatabase};
 
 /// The signing secret every test server uses.
 pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-signing";
+/// The data key (base64 of 32 bytes) every test server seals personal data under.
+pub const TEST_DATA_KEY: &str = "Y3BpbXMtdGVzdC1kYXRhLWtleS0zMi1ieXRlcy0hISE=";
+/// The blind-index key every test server uses.
+pub const TEST_INDEX_KEY: &str = "Y3BpbXMtdGVzdC1pbmRleC1rZXktMzItYnl0ZXMtISE=";
 /// The password given to users the harness creates.
 pub const TEST_PASSWORD: &str = "a sufficiently long password";
 
@@ -37,11 +41,18 @@ impl TestApp {
 
     /// Spawns a server with extra configuration variables.
     pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
-        let database = TestDatabase::create();
+        Self::spawn_on(TestDatabase::create(), settings).await
+    }
+
+    /// Spawns a server over the given database (see [`TestDatabase::shared`] for a second server on
+    /// another's database).
+    pub async fn spawn_on(database: TestDatabase, settings: &[(&str, &str)]) -> Self {
         let url = database.url.clone();
         let mut pairs: Vec<(String, String)> = vec![
             ("DATABASE_URL".into(), url),
             ("CPIMS_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+            ("CPIMS_DATA_KEY".into(), TEST_DATA_KEY.into()),
+            ("CPIMS_INDEX_KEY".into(), TEST_INDEX_KEY.into()),
             ("CPIMS_WORKERS".into(), "2".into()),
             // Parallel tests on two cores can queue for a connection longer than production's 1 s.
             ("CPIMS_DB_CHECKOUT_TIMEOUT_MS".into(), "15000".into()),

@@ -66,6 +66,7 @@ pub fn case_deleted(
 /// for both sides' subscriptions.
 pub fn referral_changed(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     referral: &Referral,
     granted_before: bool,
     event: ReferralEvent,
@@ -92,9 +93,18 @@ pub fn referral_changed(
     }
     let grants_now = !deleted && referral.status.grants_access();
     if grants_now != granted_before {
-        let child = children::find_visible(connection, &referral.child_id, &ReadScope::Everything)?;
-        let incident =
-            incidents::find_visible(connection, &referral.incident_id, &ReadScope::Everything)?;
+        let child = children::find_visible(
+            connection,
+            vault,
+            &referral.child_id,
+            &ReadScope::Everything,
+        )?;
+        let incident = incidents::find_visible(
+            connection,
+            vault,
+            &referral.incident_id,
+            &ReadScope::Everything,
+        )?;
         for (record_type, id, version) in [
             ("child", child.meta.id, child.meta.version),
             ("incident", incident.meta.id, incident.meta.version),

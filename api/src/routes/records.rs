@@ -88,8 +88,11 @@ pub async fn audit_denial<T>(
 }
 
 /// Records the field-level difference between two wire representations of a record as `version`.
+// The record's identity, its two states and where to write: each is needed, none belongs together.
+#[allow(clippy::too_many_arguments)]
 pub fn record_history<T: Serialize>(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     record_type: &str,
     record_id: &str,
@@ -122,7 +125,7 @@ pub fn record_history<T: Serialize>(
             changed_at,
         })
         .collect();
-    Ok(history::insert_all(connection, &entries)?)
+    Ok(history::insert_all(connection, vault, &entries)?)
 }
 
 /// Applies a JSON merge patch (RFC 7396, top level) to the create-request form of a stored record and

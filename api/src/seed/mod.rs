@@ -17,6 +17,7 @@ mod storyline;
 mod vocabulary;
 mod write;
 
+use cpims_db::Vault;
 use std::fmt;
 
 use cpims_db::page::PageRequest;
@@ -80,13 +81,13 @@ pub struct SeedSummary {
 /// Refuses with [`ApiError::Conflict`] when any agency, user or child exists: demo records mixed into
 /// real ones could not be told apart by statistics or by a busy case worker. Blocking (password hashing
 /// and a few thousand writes): call it from a blocking thread.
-pub fn seed_demo(pool: &DbPool, rng_seed: u64) -> Result<SeedSummary, ApiError> {
+pub fn seed_demo(pool: &DbPool, vault: &Vault, rng_seed: u64) -> Result<SeedSummary, ApiError> {
     let mut connection = cpims_db::checkout(pool)?;
     // Checked before the slow hashing so that a refusal is immediate, and again under the write lock.
-    refuse_unless_empty(&mut connection)?;
+    refuse_unless_empty(&mut connection, vault)?;
     let hashed = accounts::hash_users(cast::user_specs())?;
     let cast = cpims_db::write_transaction(&mut connection, |connection| {
-        refuse_unless_empty(connection)?;
+        refuse_unless_empty(connection, vault)?;
         accounts::write_cast(connection, hashed)
     })?;
     let plans = plan::plan_cases(rng_seed, crate::routes::records::today());
@@ -94,7 +95,7 @@ pub fn seed_demo(pool: &DbPool, rng_seed: u64) -> Result<SeedSummary, ApiError> 
     // One transaction per child keeps each lock short, so a server running alongside stays responsive.
     for child in &plans {
         cpims_db::write_transaction(&mut connection, |connection| {
-            write::write_child(connection, &cast, child, &mut tally)
+            write::write_child(connection, vault, &cast, child, &mut tally)
         })?;
     }
     Ok(SeedSummary {
@@ -118,7 +119,7 @@ fn count_by_status<S: Copy + PartialEq>(all: &[S], seen: &[S]) -> Vec<(S, usize)
 }
 
 /// Conflict when the database holds any agency, user or child.
-fn refuse_unless_empty(connection: &mut AnyConnection) -> Result<(), ApiError> {
+fn refuse_unless_empty(connection: &mut AnyConnection, vault: &Vault) -> Result<(), ApiError> {
     let one = PageRequest {
         before_id: None,
         limit: 1,
@@ -132,6 +133,7 @@ fn refuse_unless_empty(connection: &mut AnyConnection) -> Result<(), ApiError> {
             .is_empty()
         || !children::list(
             connection,
+            vault,
             &ReadScope::Everything,
             &ChildFilter::default(),
             &one,

@@ -6,6 +6,7 @@ use cpims_db::page::{new_id, now};
 use cpims_db::repo::transitions::{self, Transition};
 use cpims_db::repo::{audit, referrals};
 use cpims_db::AnyConnection;
+use cpims_db::Vault;
 use cpims_domain::access::{may_create_case_records, Action};
 use cpims_domain::case::{IncidentStatus, ReferralStatus};
 use cpims_domain::records::{Child, Incident, Referral};
@@ -40,6 +41,7 @@ pub struct Tally {
 /// Writes one planned child and everything that happens to its incidents.
 pub fn write_child(
     connection: &mut AnyConnection,
+    vault: &Vault,
     cast: &Cast,
     plan: &ChildPlan,
     tally: &mut Tally,
@@ -56,16 +58,17 @@ pub fn write_child(
         return Err(forbidden("child"));
     }
     let child = child_store::build(creator, validated("child", plan.child.clone())?);
-    child_store::insert(connection, creator, &child).map_err(planned_wrongly)?;
+    child_store::insert(connection, vault, creator, &child).map_err(planned_wrongly)?;
     tally.children += 1;
     for incident in &plan.incidents {
-        write_incident(connection, cast, creator, &child, incident, tally)?;
+        write_incident(connection, vault, cast, creator, &child, incident, tally)?;
     }
     Ok(())
 }
 
 fn write_incident(
     connection: &mut AnyConnection,
+    vault: &Vault,
     cast: &Cast,
     creator: &Authenticated,
     child: &Child,
@@ -75,7 +78,7 @@ fn write_incident(
     let mut input = plan.incident.clone();
     input.child_id = child.meta.id.clone();
     let mut incident = incident_store::build(creator, validated("incident", input)?);
-    incident_store::insert(connection, creator, &incident).map_err(planned_wrongly)?;
+    incident_store::insert(connection, vault, creator, &incident).map_err(planned_wrongly)?;
     let mut sent: Vec<(Referral, &PartnerCast)> = Vec::new();
     for step in &plan.steps {
         match step {
@@ -92,7 +95,7 @@ fn write_incident(
                     return Err(bug("a demo incident closes without a reason"));
                 }
                 let reason = closure_reason.map(str::to_owned);
-                move_incident_along(connection, creator, &mut incident, *to, reason, note)?;
+                move_incident_along(connection, vault, creator, &mut incident, *to, reason, note)?;
                 tally.transitions += 1;
             }
             Step::Refer {
@@ -114,7 +117,7 @@ fn write_incident(
                     reason: super::vocabulary::referral_reason(*service).to_owned(),
                     due_by: Some(*due_by),
                 };
-                let referral = refer(connection, creator, input)?;
+                let referral = refer(connection, vault, creator, input)?;
                 sent.push((referral, partner));
             }
             Step::MoveReferral { referral, to } => {
@@ -127,11 +130,19 @@ fn write_incident(
                 } else {
                     &partner.partner
                 };
-                move_referral(connection, actor, referral, *to)?;
+                move_referral(connection, vault, actor, referral, *to)?;
                 tally.transitions += 1;
                 if let Some(next) = incident_follow_up(incident.status, *to) {
                     let note = format!("referral {} moved to {to}", referral.meta.id);
-                    move_incident_along(connection, actor, &mut incident, next, None, &note)?;
+                    move_incident_along(
+                        connection,
+                        vault,
+                        actor,
+                        &mut incident,
+                        next,
+                        None,
+                        &note,
+                    )?;
                     tally.transitions += 1;
                 }
             }
@@ -147,11 +158,12 @@ fn write_incident(
 /// Creates a referral through the store `POST /api/v1/referrals` uses, with all of its checks.
 fn refer(
     connection: &mut AnyConnection,
+    vault: &Vault,
     creator: &Authenticated,
     input: ReferralInput,
 ) -> Result<Referral, ApiError> {
     let mut referral = referral_store::build(creator, validated("referral", input)?);
-    referral_store::insert(connection, creator, &mut referral).map_err(planned_wrongly)?;
+    referral_store::insert(connection, vault, creator, &mut referral).map_err(planned_wrongly)?;
     Ok(referral)
 }
 
@@ -159,6 +171,7 @@ fn refer(
 /// timestamps, transition row, history, audit entry and change-feed entry.
 fn move_referral(
     connection: &mut AnyConnection,
+    vault: &Vault,
     actor: &Authenticated,
     referral: &mut Referral,
     to: ReferralStatus,
@@ -183,7 +196,7 @@ fn move_referral(
     }
     referral.meta.version = expected_version + 1;
     referral.meta.updated_at = timestamp;
-    referrals::update(connection, referral, expected_version)?;
+    referrals::update(connection, vault, referral, expected_version)?;
     transitions::insert(
         connection,
         &Transition {
@@ -203,6 +216,7 @@ fn move_referral(
     let id = referral.meta.id.clone();
     record_history(
         connection,
+        vault,
         actor,
         "referral",
         &id,
@@ -213,6 +227,7 @@ fn move_referral(
     audit::append(connection, &[actor.audit("transition", "referral", &id)])?;
     publish::referral_changed(
         connection,
+        vault,
         referral,
         from.grants_access(),
         ReferralEvent::StatusChanged { from },
@@ -222,6 +237,7 @@ fn move_referral(
 /// Moves the incident through the API's own `move_incident` and keeps the local copy in step with it.
 fn move_incident_along(
     connection: &mut AnyConnection,
+    vault: &Vault,
     actor: &Authenticated,
     incident: &mut Incident,
     to: IncidentStatus,
@@ -230,6 +246,7 @@ fn move_incident_along(
 ) -> Result<(), ApiError> {
     let moved = move_incident(
         connection,
+        vault,
         actor,
         incident.clone(),
         to,

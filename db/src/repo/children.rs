@@ -2,6 +2,7 @@
 
 use cpims_domain::access::ReadScope;
 use cpims_domain::case::{Sex, UrbanRural};
+use cpims_domain::protection::fold_full_name;
 use cpims_domain::records::{Child, RecordMeta};
 use diesel::prelude::*;
 
@@ -11,6 +12,7 @@ use crate::error::DbError;
 use crate::page::{Page, PageRequest};
 use crate::schema::children;
 use crate::scope::children_filter;
+use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = children, treat_none_as_null = true)]
@@ -36,37 +38,63 @@ struct ChildRow {
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
     created_by: Option<String>,
+    name_index: Option<String>,
+    identifier_index: Option<String>,
 }
 
+/// The blind-index purposes of children's lookups.
+const NAME_INDEX: &str = "child.name";
+const IDENTIFIER_INDEX: &str = "child.identifier";
+
 impl ChildRow {
-    fn from_child(child: &Child) -> Self {
+    /// The stored form of a child: personal values sealed, lookups indexed.
+    fn from_child(child: &Child, vault: &Vault) -> Result<Self, DbError> {
         let meta = &child.meta;
-        ChildRow {
+        let seal = |field: &str, value: &Option<String>| {
+            vault.seal_optional(&meta.id, field, value.as_deref())
+        };
+        let (name_index, identifier_index) = lookup_indexes(
+            vault,
+            child.given_name.as_deref(),
+            child.family_name.as_deref(),
+            child.identifier.as_deref(),
+        );
+        Ok(ChildRow {
             id: meta.id.clone(),
             agency_id: meta.agency_id.clone(),
             external_id: meta.external_id.clone(),
-            given_name: child.given_name.clone(),
-            family_name: child.family_name.clone(),
+            given_name: seal("given_name", &child.given_name)?,
+            family_name: seal("family_name", &child.family_name)?,
             sex: child.sex.as_str().to_owned(),
             date_of_birth: child.date_of_birth.map(date_to_text),
             estimated_age_years: child.estimated_age_years,
             age_is_estimated: child.age_is_estimated,
-            identifier: child.identifier.clone(),
+            identifier: seal("identifier", &child.identifier)?,
             province: child.province.clone(),
             district: child.district.clone(),
             urban_rural: child.urban_rural.as_str().to_owned(),
             disability: child.disability,
-            guardian_name: child.guardian_name.clone(),
-            guardian_phone: child.guardian_phone.clone(),
+            guardian_name: seal("guardian_name", &child.guardian_name)?,
+            guardian_phone: seal("guardian_phone", &child.guardian_phone)?,
             languages: list_to_text(&child.languages),
             version: meta.version,
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
-        }
+            name_index,
+            identifier_index,
+        })
     }
 
-    fn into_child(self) -> Result<Child, DbError> {
+    fn into_child(self, vault: &Vault) -> Result<Child, DbError> {
+        let open = |field: &str, value: &Option<String>| {
+            vault.open_optional(&self.id, field, value.as_deref())
+        };
+        let given_name = open("given_name", &self.given_name)?;
+        let family_name = open("family_name", &self.family_name)?;
+        let identifier = open("identifier", &self.identifier)?;
+        let guardian_name = open("guardian_name", &self.guardian_name)?;
+        let guardian_phone = open("guardian_phone", &self.guardian_phone)?;
         Ok(Child {
             sex: code(&self.sex, Sex::parse, "child sex")?,
             urban_rural: code(&self.urban_rural, UrbanRural::parse, "child urban_rural")?,
@@ -81,16 +109,16 @@ impl ChildRow {
                 updated_at: self.updated_at,
                 created_by: self.created_by,
             },
-            given_name: self.given_name,
-            family_name: self.family_name,
+            given_name,
+            family_name,
             estimated_age_years: self.estimated_age_years,
             age_is_estimated: self.age_is_estimated,
-            identifier: self.identifier,
+            identifier,
             province: self.province,
             district: self.district,
             disability: self.disability,
-            guardian_name: self.guardian_name,
-            guardian_phone: self.guardian_phone,
+            guardian_name,
+            guardian_phone,
         })
     }
 }
@@ -103,11 +131,42 @@ pub struct ChildFilter {
     pub sex: Option<Sex>,
     pub agency_id: Option<String>,
     pub external_id: Option<String>,
+    /// Exact match on the folded full name (see `protection::fold_full_name`), via its blind index.
+    pub name: Option<String>,
+    /// Exact match on the normalised B-Form / CNIC number, via its blind index.
+    pub identifier: Option<String>,
 }
 
-pub fn insert(connection: &mut AnyConnection, child: &Child) -> Result<(), DbError> {
+/// The blind indexes of a child's name and identifier, each when the child has one.
+pub(crate) fn lookup_indexes(
+    vault: &Vault,
+    given_name: Option<&str>,
+    family_name: Option<&str>,
+    identifier: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    (
+        name_index(vault, given_name, family_name),
+        identifier.map(|identifier| identifier_index(vault, identifier)),
+    )
+}
+
+/// The name lookup index of a child, when the child has a name.
+fn name_index(
+    vault: &Vault,
+    given_name: Option<&str>,
+    family_name: Option<&str>,
+) -> Option<String> {
+    fold_full_name(given_name, family_name).map(|folded| vault.blind_index(NAME_INDEX, &folded))
+}
+
+/// The identifier lookup index of a normalised identifier.
+fn identifier_index(vault: &Vault, identifier: &str) -> String {
+    vault.blind_index(IDENTIFIER_INDEX, identifier)
+}
+
+pub fn insert(connection: &mut AnyConnection, vault: &Vault, child: &Child) -> Result<(), DbError> {
     diesel::insert_into(children::table)
-        .values(ChildRow::from_child(child))
+        .values(ChildRow::from_child(child, vault)?)
         .execute(connection)?;
     Ok(())
 }
@@ -115,6 +174,7 @@ pub fn insert(connection: &mut AnyConnection, child: &Child) -> Result<(), DbErr
 /// A live (not deleted) child within the scope; `NotFound` otherwise.
 pub fn find_visible(
     connection: &mut AnyConnection,
+    vault: &Vault,
     id: &str,
     scope: &ReadScope,
 ) -> Result<Child, DbError> {
@@ -125,11 +185,12 @@ pub fn find_visible(
         .filter(children_filter(scope))
         .select(ChildRow::as_select())
         .first(connection)?
-        .into_child()
+        .into_child(vault)
 }
 
 pub fn list(
     connection: &mut AnyConnection,
+    vault: &Vault,
     scope: &ReadScope,
     filter: &ChildFilter,
     page: &PageRequest,
@@ -153,6 +214,14 @@ pub fn list(
     if let Some(external_id) = &filter.external_id {
         query = query.filter(children::external_id.eq(external_id.clone()));
     }
+    if let Some(name) = &filter.name {
+        // A name that folds to nothing matches no child rather than every child.
+        let index = name_index(vault, Some(name), None).unwrap_or_default();
+        query = query.filter(children::name_index.eq(index));
+    }
+    if let Some(identifier) = &filter.identifier {
+        query = query.filter(children::identifier_index.eq(identifier_index(vault, identifier)));
+    }
     if let Some(before) = &page.before_id {
         query = query.filter(children::id.lt(before.clone()));
     }
@@ -163,14 +232,14 @@ pub fn list(
         .load(connection)?;
     let items = rows
         .into_iter()
-        .map(ChildRow::into_child)
+        .map(|row| row.into_child(vault))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, page.limit, |child| {
         &child.meta.id
     }))
 }
 
-super::versioned::versioned_writes!(children, Child, ChildRow::from_child);
+super::versioned::versioned_writes!(children, Child, ChildRow::from_child, vault: &Vault);
 
 /// Whether any live incident of the child is still open (not closed); deleting such a child is refused.
 pub fn has_live_incidents(connection: &mut AnyConnection, child_id: &str) -> Result<bool, DbError> {
@@ -186,6 +255,7 @@ pub fn has_live_incidents(connection: &mut AnyConnection, child_id: &str) -> Res
 /// Live children of an agency with the given external ids (one query for a whole sync batch).
 pub fn by_external_ids(
     connection: &mut AnyConnection,
+    vault: &Vault,
     agency_id: &str,
     external_ids: &[String],
 ) -> Result<Vec<Child>, DbError> {
@@ -196,6 +266,6 @@ pub fn by_external_ids(
         .select(ChildRow::as_select())
         .load(connection)?
         .into_iter()
-        .map(ChildRow::into_child)
+        .map(|row| row.into_child(vault))
         .collect()
 }

@@ -1,10 +1,12 @@
 //! Field-level change history of children, incidents and referrals.
 
+use cpims_domain::protection::is_personal_field;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::schema::record_history;
+use crate::vault::Vault;
 
 /// One changed field of one version of a record; values are JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -23,21 +25,53 @@ pub struct HistoryEntry {
     pub changed_at: chrono::NaiveDateTime,
 }
 
-/// Stores the entries of one change; one statement for all of them.
-pub fn insert_all(connection: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), DbError> {
+/// The associated-data field name of a history value, distinct from the live field's.
+pub(crate) fn sealed_field(field: &str) -> String {
+    format!("history.{field}")
+}
+
+/// Stores the entries of one change; one statement for all of them. Values of personal fields are
+/// sealed like the record's own.
+pub fn insert_all(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    entries: &[HistoryEntry],
+) -> Result<(), DbError> {
     if entries.is_empty() {
         return Ok(());
     }
+    let entries = entries
+        .iter()
+        .map(|entry| {
+            if !is_personal_field(&entry.record_type, &entry.field) {
+                return Ok(entry.clone());
+            }
+            let field = sealed_field(&entry.field);
+            Ok(HistoryEntry {
+                old_value: vault.seal_optional(
+                    &entry.record_id,
+                    &field,
+                    entry.old_value.as_deref(),
+                )?,
+                new_value: vault.seal_optional(
+                    &entry.record_id,
+                    &field,
+                    entry.new_value.as_deref(),
+                )?,
+                ..entry.clone()
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
     // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
     match connection {
         AnyConnection::Postgresql(pg) => {
             diesel::insert_into(record_history::table)
-                .values(entries)
+                .values(&entries)
                 .execute(pg)?;
         }
         AnyConnection::Sqlite(sqlite) => {
             diesel::insert_into(record_history::table)
-                .values(entries)
+                .values(&entries)
                 .execute(sqlite)?;
         }
     }
@@ -47,13 +81,36 @@ pub fn insert_all(connection: &mut AnyConnection, entries: &[HistoryEntry]) -> R
 /// The whole history of a record, oldest first.
 pub fn of_record(
     connection: &mut AnyConnection,
+    vault: &Vault,
     record_type: &str,
     record_id: &str,
 ) -> Result<Vec<HistoryEntry>, DbError> {
-    Ok(record_history::table
+    let entries: Vec<HistoryEntry> = record_history::table
         .filter(record_history::record_type.eq(record_type))
         .filter(record_history::record_id.eq(record_id))
         .order(record_history::id.asc())
         .select(HistoryEntry::as_select())
-        .load(connection)?)
+        .load(connection)?;
+    entries
+        .into_iter()
+        .map(|entry| {
+            if !is_personal_field(&entry.record_type, &entry.field) {
+                return Ok(entry);
+            }
+            let field = sealed_field(&entry.field);
+            Ok(HistoryEntry {
+                old_value: vault.open_optional(
+                    &entry.record_id,
+                    &field,
+                    entry.old_value.as_deref(),
+                )?,
+                new_value: vault.open_optional(
+                    &entry.record_id,
+                    &field,
+                    entry.new_value.as_deref(),
+                )?,
+                ..entry
+            })
+        })
+        .collect()
 }

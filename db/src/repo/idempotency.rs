@@ -10,6 +10,7 @@ use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;
+use crate::vault::Vault;
 
 diesel::table! {
     idempotency_keys (user_id, idempotency_key) {
@@ -80,6 +81,7 @@ struct KeyRow {
 /// `expired_before` no longer counts: it is deleted and the key claimed afresh.
 pub fn claim(
     connection: &mut AnyConnection,
+    vault: &Vault,
     user_id: &str,
     key: &str,
     request_hash: &str,
@@ -123,37 +125,53 @@ pub fn claim(
             .execute(connection)?;
             continue;
         }
-        return Ok(classify(row, request_hash));
+        return classify(vault, user_id, key, row, request_hash);
     }
     // Someone else re-claimed the expired key between our delete and insert: treat it as running.
     Ok(Claim::InProgress)
 }
 
-fn classify(row: KeyRow, request_hash: &str) -> Claim {
+/// The record id a stored response body is sealed under: the claim's own key.
+pub(crate) fn sealing_id(user_id: &str, key: &str) -> String {
+    format!("idempotency:{user_id}:{key}")
+}
+
+fn classify(
+    vault: &Vault,
+    user_id: &str,
+    key: &str,
+    row: KeyRow,
+    request_hash: &str,
+) -> Result<Claim, DbError> {
     if row.request_hash != request_hash {
-        return Claim::Mismatch;
+        return Ok(Claim::Mismatch);
     }
-    match (row.state.as_str(), row.response_status, row.response_body) {
-        (COMPLETED, Some(status), Some(body)) => Claim::Completed(StoredResponse {
-            status,
-            content_type: row.response_content_type,
-            etag: row.response_etag,
-            location: row.response_location,
-            body,
-        }),
-        _ => Claim::InProgress,
-    }
+    Ok(
+        match (row.state.as_str(), row.response_status, row.response_body) {
+            (COMPLETED, Some(status), Some(body)) => Claim::Completed(StoredResponse {
+                status,
+                content_type: row.response_content_type,
+                etag: row.response_etag,
+                location: row.response_location,
+                body: vault.open(&sealing_id(user_id, key), "response_body", &body)?,
+            }),
+            _ => Claim::InProgress,
+        },
+    )
 }
 
 /// Records the response of the request holding the claim, for replay.
 pub fn complete(
     connection: &mut AnyConnection,
+    vault: &Vault,
     user_id: &str,
     key: &str,
     request_hash: &str,
     response: &StoredResponse,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
+    // Replayed bodies hold the records they answered with, personal data included.
+    let body = vault.seal(&sealing_id(user_id, key), "response_body", &response.body)?;
     diesel::update(
         idempotency_keys::table
             .filter(idempotency_keys::user_id.eq(user_id))
@@ -167,7 +185,7 @@ pub fn complete(
         idempotency_keys::response_content_type.eq(response.content_type.as_deref()),
         idempotency_keys::response_etag.eq(response.etag.as_deref()),
         idempotency_keys::response_location.eq(response.location.as_deref()),
-        idempotency_keys::response_body.eq(Some(response.body.as_str())),
+        idempotency_keys::response_body.eq(Some(body.as_str())),
         idempotency_keys::completed_at.eq(Some(now)),
     ))
     .execute(connection)?;

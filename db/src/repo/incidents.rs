@@ -14,6 +14,7 @@ use crate::error::DbError;
 use crate::page::{Page, PageRequest};
 use crate::schema::incidents;
 use crate::scope::incidents_filter;
+use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = incidents, treat_none_as_null = true)]
@@ -44,9 +45,10 @@ struct IncidentRow {
 }
 
 impl IncidentRow {
-    fn from_incident(incident: &Incident) -> Self {
+    /// The stored form of an incident: its narrative sealed.
+    fn from_incident(incident: &Incident, vault: &Vault) -> Result<Self, DbError> {
         let meta = &incident.meta;
-        IncidentRow {
+        Ok(IncidentRow {
             id: meta.id.clone(),
             agency_id: meta.agency_id.clone(),
             external_id: meta.external_id.clone(),
@@ -63,17 +65,18 @@ impl IncidentRow {
             perpetrator_relationship: incident.perpetrator_relationship.as_str().to_owned(),
             registered_with_police: incident.registered_with_police.as_str().to_owned(),
             risk_level: incident.risk_level.as_str().to_owned(),
-            narrative: incident.narrative.clone(),
+            narrative: vault.seal_optional(&meta.id, "narrative", incident.narrative.as_deref())?,
             status: incident.status.as_str().to_owned(),
             closure_reason: incident.closure_reason.clone(),
             version: meta.version,
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
-        }
+        })
     }
 
-    fn into_incident(self) -> Result<Incident, DbError> {
+    fn into_incident(self, vault: &Vault) -> Result<Incident, DbError> {
+        let narrative = vault.open_optional(&self.id, "narrative", self.narrative.as_deref())?;
         Ok(Incident {
             legal_references: text_to_list(&self.legal_references, "legal_references")?,
             occurred_on: text_to_date(&self.occurred_on, "occurred_on")?,
@@ -106,7 +109,7 @@ impl IncidentRow {
             subcategory: self.subcategory,
             province: self.province,
             district: self.district,
-            narrative: self.narrative,
+            narrative,
             closure_reason: self.closure_reason,
         })
     }
@@ -126,9 +129,13 @@ pub struct IncidentFilter {
     pub external_id: Option<String>,
 }
 
-pub fn insert(connection: &mut AnyConnection, incident: &Incident) -> Result<(), DbError> {
+pub fn insert(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    incident: &Incident,
+) -> Result<(), DbError> {
     diesel::insert_into(incidents::table)
-        .values(IncidentRow::from_incident(incident))
+        .values(IncidentRow::from_incident(incident, vault)?)
         .execute(connection)?;
     Ok(())
 }
@@ -136,6 +143,7 @@ pub fn insert(connection: &mut AnyConnection, incident: &Incident) -> Result<(),
 /// A live incident within the scope; `NotFound` otherwise.
 pub fn find_visible(
     connection: &mut AnyConnection,
+    vault: &Vault,
     id: &str,
     scope: &ReadScope,
 ) -> Result<Incident, DbError> {
@@ -146,11 +154,15 @@ pub fn find_visible(
         .filter(incidents_filter(scope))
         .select(IncidentRow::as_select())
         .first(connection)?
-        .into_incident()
+        .into_incident(vault)
 }
 
 /// Every live incident of a child, oldest first (for age checks when the child changes).
-pub fn of_child(connection: &mut AnyConnection, child_id: &str) -> Result<Vec<Incident>, DbError> {
+pub fn of_child(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    child_id: &str,
+) -> Result<Vec<Incident>, DbError> {
     incidents::table
         .filter(incidents::child_id.eq(child_id))
         .filter(incidents::deleted_at.is_null())
@@ -158,12 +170,13 @@ pub fn of_child(connection: &mut AnyConnection, child_id: &str) -> Result<Vec<In
         .order(incidents::id.asc())
         .load(connection)?
         .into_iter()
-        .map(IncidentRow::into_incident)
+        .map(|row| row.into_incident(vault))
         .collect()
 }
 
 pub fn list(
     connection: &mut AnyConnection,
+    vault: &Vault,
     scope: &ReadScope,
     filter: &IncidentFilter,
     page: &PageRequest,
@@ -209,18 +222,19 @@ pub fn list(
         .load(connection)?;
     let items = rows
         .into_iter()
-        .map(IncidentRow::into_incident)
+        .map(|row| row.into_incident(vault))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, page.limit, |incident| {
         &incident.meta.id
     }))
 }
 
-super::versioned::versioned_writes!(incidents, Incident, IncidentRow::from_incident);
+super::versioned::versioned_writes!(incidents, Incident, IncidentRow::from_incident, vault: &Vault);
 
 /// Live incidents of an agency with the given external ids (one query for a whole sync batch).
 pub fn by_external_ids(
     connection: &mut AnyConnection,
+    vault: &Vault,
     agency_id: &str,
     external_ids: &[String],
 ) -> Result<Vec<Incident>, DbError> {
@@ -231,6 +245,6 @@ pub fn by_external_ids(
         .select(IncidentRow::as_select())
         .load(connection)?
         .into_iter()
-        .map(IncidentRow::into_incident)
+        .map(|row| row.into_incident(vault))
         .collect()
 }

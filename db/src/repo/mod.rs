@@ -9,6 +9,8 @@ pub mod idempotency;
 pub mod incidents;
 pub mod login_throttle;
 pub mod referrals;
+pub mod reseal;
+pub mod retention;
 pub mod stats;
 pub mod transitions;
 pub mod users;

@@ -12,6 +12,7 @@ use crate::error::DbError;
 use crate::page::{Page, PageRequest};
 use crate::schema::referrals;
 use crate::scope::referrals_filter;
+use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = referrals, treat_none_as_null = true)]
@@ -37,9 +38,10 @@ struct ReferralRow {
 }
 
 impl ReferralRow {
-    fn from_referral(referral: &Referral) -> Self {
+    /// The stored form of a referral: its free-text reason sealed.
+    fn from_referral(referral: &Referral, vault: &Vault) -> Result<Self, DbError> {
         let meta = &referral.meta;
-        ReferralRow {
+        Ok(ReferralRow {
             id: meta.id.clone(),
             agency_id: meta.agency_id.clone(),
             external_id: meta.external_id.clone(),
@@ -48,7 +50,7 @@ impl ReferralRow {
             to_agency_id: referral.to_agency_id.clone(),
             service: referral.service.as_str().to_owned(),
             urgency: referral.urgency.as_str().to_owned(),
-            reason: referral.reason.clone(),
+            reason: vault.seal(&meta.id, "reason", &referral.reason)?,
             due_by: referral.due_by.map(date_to_text),
             status: referral.status.as_str().to_owned(),
             province: referral.province.clone(),
@@ -58,10 +60,11 @@ impl ReferralRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
-        }
+        })
     }
 
-    fn into_referral(self) -> Result<Referral, DbError> {
+    fn into_referral(self, vault: &Vault) -> Result<Referral, DbError> {
+        let reason = vault.open(&self.id, "reason", &self.reason)?;
         Ok(Referral {
             service: code(&self.service, Service::parse, "referral service")?,
             urgency: code(&self.urgency, Urgency::parse, "referral urgency")?,
@@ -79,7 +82,7 @@ impl ReferralRow {
             incident_id: self.incident_id,
             child_id: self.child_id,
             to_agency_id: self.to_agency_id,
-            reason: self.reason,
+            reason,
             province: self.province,
             first_response_at: self.first_response_at,
             completed_at: self.completed_at,
@@ -100,9 +103,13 @@ pub struct ReferralFilter {
     pub external_id: Option<String>,
 }
 
-pub fn insert(connection: &mut AnyConnection, referral: &Referral) -> Result<(), DbError> {
+pub fn insert(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    referral: &Referral,
+) -> Result<(), DbError> {
     diesel::insert_into(referrals::table)
-        .values(ReferralRow::from_referral(referral))
+        .values(ReferralRow::from_referral(referral, vault)?)
         .execute(connection)?;
     Ok(())
 }
@@ -110,6 +117,7 @@ pub fn insert(connection: &mut AnyConnection, referral: &Referral) -> Result<(),
 /// A live referral within the scope; `NotFound` otherwise.
 pub fn find_visible(
     connection: &mut AnyConnection,
+    vault: &Vault,
     id: &str,
     scope: &ReadScope,
 ) -> Result<Referral, DbError> {
@@ -120,11 +128,12 @@ pub fn find_visible(
         .filter(referrals_filter(scope))
         .select(ReferralRow::as_select())
         .first(connection)?
-        .into_referral()
+        .into_referral(vault)
 }
 
 pub fn list(
     connection: &mut AnyConnection,
+    vault: &Vault,
     scope: &ReadScope,
     filter: &ReferralFilter,
     page: &PageRequest,
@@ -172,14 +181,14 @@ pub fn list(
         .load(connection)?;
     let items = rows
         .into_iter()
-        .map(ReferralRow::into_referral)
+        .map(|row| row.into_referral(vault))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, page.limit, |referral| {
         &referral.meta.id
     }))
 }
 
-super::versioned::versioned_writes!(referrals, Referral, ReferralRow::from_referral);
+super::versioned::versioned_writes!(referrals, Referral, ReferralRow::from_referral, vault: &Vault);
 
 /// Live referrals of an incident (to decide whether deleting the incident is allowed).
 pub fn count_live_for_incident(
@@ -196,6 +205,7 @@ pub fn count_live_for_incident(
 /// Live referrals of an agency with the given external ids (one query for a whole sync batch).
 pub fn by_external_ids(
     connection: &mut AnyConnection,
+    vault: &Vault,
     agency_id: &str,
     external_ids: &[String],
 ) -> Result<Vec<Referral>, DbError> {
@@ -206,6 +216,6 @@ pub fn by_external_ids(
         .select(ReferralRow::as_select())
         .load(connection)?
         .into_iter()
-        .map(ReferralRow::into_referral)
+        .map(|row| row.into_referral(vault))
         .collect()
 }

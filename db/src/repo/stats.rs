@@ -83,8 +83,9 @@ fn age_band_sql() -> String {
         )
     };
     format!(
-        "(CASE WHEN c.date_of_birth IS NOT NULL THEN {} WHEN c.estimated_age_years IS NOT NULL THEN {} \
-         ELSE 'unknown' END)",
+        "(CASE WHEN i.age_at_occurrence IS NOT NULL THEN {} WHEN c.date_of_birth IS NOT NULL THEN {} \
+         WHEN c.estimated_age_years IS NOT NULL THEN {} ELSE 'unknown' END)",
+        band("i.age_at_occurrence"),
         band(AGE_SQL),
         band("c.estimated_age_years")
     )

@@ -2,13 +2,15 @@
 //! the stored version is still the one the caller read.
 
 /// Generates `update`, `soft_delete` and `current_version` for a case-record table whose row type
-/// converts from the record with `$to_row`.
+/// converts from the record with `$to_row` (given any `$extra` arguments, such as the vault, and
+/// returning a `Result`).
 macro_rules! versioned_writes {
-    ($table:ident, $record:ty, $to_row:path) => {
+    ($table:ident, $record:ty, $to_row:path $(, $extra:ident: $extra_ty:ty)*) => {
         /// Writes `updated` if the stored version is still `expected_version` (`updated.meta.version` is
         /// the new one); otherwise reports the current version.
         pub fn update(
             connection: &mut AnyConnection,
+            $($extra: $extra_ty,)*
             updated: &$record,
             expected_version: i64,
         ) -> Result<(), DbError> {
@@ -18,7 +20,7 @@ macro_rules! versioned_writes {
                     .filter($table::version.eq(expected_version))
                     .filter($table::deleted_at.is_null()),
             )
-            .set($to_row(updated))
+            .set($to_row(updated $(, $extra)*)?)
             .execute(connection)?;
             if changed == 1 {
                 Ok(())

@@ -16,6 +16,7 @@ mod lifecycle;
 mod limits;
 mod log_canary;
 mod login_throttle;
+mod protection;
 mod schema;
 mod seed;
 mod stats;

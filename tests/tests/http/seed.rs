@@ -46,7 +46,8 @@ const REFERRAL_STATUSES: [&str; 6] = [
 
 async fn seed(app: &TestApp, rng_seed: u64) -> Result<SeedSummary, ApiError> {
     let pool = app.state.pool.clone();
-    tokio::task::spawn_blocking(move || seed_demo(&pool, rng_seed))
+    let vault = app.state.vault.clone();
+    tokio::task::spawn_blocking(move || seed_demo(&pool, &vault, rng_seed))
         .await
         .unwrap()
 }

@@ -41,9 +41,10 @@ pub async fn child_access_log(
     let id = parse_id(&path.into_inner())?;
     let (limit, before) = audit_page(query.limit, query.cursor.as_deref())?;
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let child = children::find_visible(connection, &id, &scope)?;
+            let child = children::find_visible(connection, &vault, &id, &scope)?;
             if !may_view_access_log(&caller.0, &child) {
                 return Err(ApiError::Forbidden);
             }

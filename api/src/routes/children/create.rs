@@ -39,9 +39,10 @@ pub async fn create_child(
     let caller = gated.0;
     let child = store::build(&caller, body.into_inner()?);
     let response = ChildResponse::from(child.clone());
+    let vault = state.vault.clone();
     with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            store::insert(connection, &caller, &child)
+            store::insert(connection, &vault, &caller, &child)
         })
     })
     .await?;

@@ -44,12 +44,13 @@ pub async fn delete_child(
     let denial = caller.denial("child", &id, "delete");
     let expected = optional_if_match(&request)?;
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &id, &scope)?;
+                let child = children::find_visible(connection, &vault, &id, &scope)?;
                 require(&child_actions(&caller.0, &child), Action::Delete)?;
                 if expected.is_some_and(|version| version != child.meta.version) {
                     return Err(ApiError::PreconditionFailed {

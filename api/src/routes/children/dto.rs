@@ -297,8 +297,49 @@ pub struct ChildListQuery {
     pub sex: Option<Sex>,
     pub agency_id: Option<String>,
     pub external_id: Option<String>,
+    /// Exact match on the full name (given then family name), ignoring case, spacing, punctuation,
+    /// diacritics and Urdu/Arabic letter variants. Matched through a keyed blind index: names are
+    /// stored encrypted.
+    pub name: Option<String>,
+    /// Exact match on the B-Form / CNIC number (13 digits, dashes and spaces ignored), through a keyed
+    /// blind index.
+    pub identifier: Option<String>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+impl ChildListQuery {
+    /// The name and identifier lookups, normalised; 422 naming each unusable one.
+    pub fn lookups(&self) -> Result<(Option<String>, Option<String>), crate::error::ApiError> {
+        let mut errors = Vec::new();
+        let name = match self.name.as_deref() {
+            None => None,
+            Some(raw) if raw.chars().count() > 300 => {
+                errors.push(FieldError::new("name", "must be at most 300 characters"));
+                None
+            }
+            Some(raw) => match cpims_domain::protection::fold_name(raw) {
+                folded if folded.is_empty() => {
+                    errors.push(FieldError::new("name", "must contain a letter"));
+                    None
+                }
+                folded => Some(folded),
+            },
+        };
+        let identifier = match self.identifier.as_deref().map(normalise_identifier) {
+            None => None,
+            Some(Ok(digits)) => Some(digits),
+            Some(Err(problem)) => {
+                errors.push(FieldError::new("identifier", problem.to_string()));
+                None
+            }
+        };
+        if errors.is_empty() {
+            Ok((name, identifier))
+        } else {
+            Err(crate::error::ApiError::Validation(errors))
+        }
+    }
 }

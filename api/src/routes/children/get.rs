@@ -35,12 +35,13 @@ pub async fn get_child(
     let id = parse_id(&path.into_inner())?;
     let denial = caller.denial("child", &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     let child = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &id, &scope)?;
+                let child = children::find_visible(connection, &vault, &id, &scope)?;
                 caller.audit_reads(connection, "child", [child.meta.id.as_str()])?;
                 Ok(child)
             })

@@ -34,11 +34,12 @@ pub async fn child_history(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let child = children::find_visible(connection, &id, &scope)?;
+            let child = children::find_visible(connection, &vault, &id, &scope)?;
             require(&child_actions(&caller.0, &child), Action::ViewHistory)?;
-            let entries = history::of_record(connection, "child", &child.meta.id)?;
+            let entries = history::of_record(connection, &vault, "child", &child.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", "child", &child.meta.id)],

@@ -31,7 +31,10 @@ pub async fn list_children(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = page_request(query.limit, query.cursor.as_deref())?;
+    let (name, identifier) = query.lookups()?;
     let filter = ChildFilter {
+        name,
+        identifier,
         province: query.province,
         district: query.district,
         sex: query.sex,
@@ -39,9 +42,10 @@ pub async fn list_children(
         external_id: query.external_id,
     };
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let page = children::list(connection, &scope, &filter, &page)?;
+            let page = children::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
                 "child",

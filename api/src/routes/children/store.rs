@@ -39,13 +39,15 @@ pub fn build(caller: &Authenticated, input: ChildInput) -> Child {
 /// Stores a new child with its history, audit entry and change-feed entry.
 pub fn insert(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     child: &Child,
 ) -> Result<(), ApiError> {
-    children::insert(connection, child).map_err(external_id_conflict)?;
+    children::insert(connection, vault, child).map_err(external_id_conflict)?;
     let stored = ChildResponse::from(child.clone());
     record_history(
         connection,
+        vault,
         caller,
         "child",
         &child.meta.id,
@@ -70,12 +72,13 @@ pub fn insert(
 /// each of its incidents.
 pub fn update(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     mut child: Child,
     input: ChildInput,
 ) -> Result<Child, ApiError> {
     if let Some(date_of_birth) = input.date_of_birth {
-        for incident in incidents::of_child(connection, &child.meta.id)? {
+        for incident in incidents::of_child(connection, vault, &child.meta.id)? {
             if let Err(message) = check_child_age_at(Some(date_of_birth), incident.occurred_on) {
                 return Err(ApiError::validation("date_of_birth", message));
             }
@@ -86,10 +89,11 @@ pub fn update(
     input.apply_to(&mut child);
     child.meta.version = expected_version + 1;
     child.meta.updated_at = cpims_db::page::now();
-    children::update(connection, &child, expected_version).map_err(external_id_conflict)?;
+    children::update(connection, vault, &child, expected_version).map_err(external_id_conflict)?;
     let after = ChildResponse::from(child.clone());
     record_history(
         connection,
+        vault,
         caller,
         "child",
         &child.meta.id,

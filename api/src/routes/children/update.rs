@@ -56,12 +56,13 @@ pub async fn update_child(
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Child);
+    let vault = state.vault.clone();
     let updated = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &id, &scope)?;
+                let child = children::find_visible(connection, &vault, &id, &scope)?;
                 require(&child_actions(&caller.0, &child), Action::Update)?;
                 if child.meta.version != expected_version {
                     return Err(ApiError::PreconditionFailed {
@@ -70,7 +71,7 @@ pub async fn update_child(
                 }
                 let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
                 Ok(ChildResponse::from(store::update(
-                    connection, &caller, child, merged,
+                    connection, &vault, &caller, child, merged,
                 )?))
             })
         })

@@ -39,9 +39,10 @@ pub async fn create_incident(
     let caller = gated.0;
     let incident = store::build(&caller, body.into_inner()?);
     let response = IncidentResponse::from(incident.clone());
+    let vault = state.vault.clone();
     with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            store::insert(connection, &caller, &incident)
+            store::insert(connection, &vault, &caller, &incident)
         })
     })
     .await?;

@@ -44,12 +44,13 @@ pub async fn delete_incident(
     let denial = caller.denial("incident", &id, "delete");
     let expected = optional_if_match(&request)?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &id, &scope)?;
+                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
                 require(&incident_actions(&caller.0, &incident), Action::Delete)?;
                 if expected.is_some_and(|version| version != incident.meta.version) {
                     return Err(ApiError::PreconditionFailed {

@@ -35,12 +35,13 @@ pub async fn get_incident(
     let id = parse_id(&path.into_inner())?;
     let denial = caller.denial("incident", &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let incident = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &id, &scope)?;
+                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
                 caller.audit_reads(connection, "incident", [incident.meta.id.as_str()])?;
                 Ok(incident)
             })

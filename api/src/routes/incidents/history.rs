@@ -34,11 +34,12 @@ pub async fn incident_history(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let incident = incidents::find_visible(connection, &id, &scope)?;
+            let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
             require(&incident_actions(&caller.0, &incident), Action::ViewHistory)?;
-            let entries = history::of_record(connection, "incident", &incident.meta.id)?;
+            let entries = history::of_record(connection, &vault, "incident", &incident.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", "incident", &incident.meta.id)],

@@ -43,9 +43,10 @@ pub async fn list_incidents(
         external_id: query.external_id,
     };
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let page = incidents::list(connection, &scope, &filter, &page)?;
+            let page = incidents::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
                 "incident",

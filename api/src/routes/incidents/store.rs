@@ -47,6 +47,7 @@ pub fn build(caller: &Authenticated, input: IncidentInput) -> Incident {
 /// Stores a new incident: its child must be one the caller may write, and under 18 on `occurred_on`.
 pub fn insert(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     incident: &Incident,
 ) -> Result<(), ApiError> {
@@ -54,6 +55,7 @@ pub fn insert(
         || ApiError::validation("child_id", "no such child in your agency's records");
     let child = match children::find_visible(
         connection,
+        vault,
         &incident.child_id,
         &read_scope(&caller.0, RecordKind::Child),
     ) {
@@ -66,10 +68,11 @@ pub fn insert(
     }
     check_child_age_at(child.date_of_birth, incident.occurred_on)
         .map_err(|message| ApiError::validation("occurred_on", message))?;
-    incidents::insert(connection, incident).map_err(external_id_conflict)?;
+    incidents::insert(connection, vault, incident).map_err(external_id_conflict)?;
     let stored = IncidentResponse::from(incident.clone());
     record_history(
         connection,
+        vault,
         caller,
         "incident",
         &incident.meta.id,
@@ -93,6 +96,7 @@ pub fn insert(
 /// Applies a validated input to a stored incident as its next version. The child cannot change.
 pub fn update(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     mut incident: Incident,
     input: IncidentInput,
@@ -100,7 +104,12 @@ pub fn update(
     if input.child_id != incident.child_id {
         return Err(ApiError::validation("child_id", "cannot be changed"));
     }
-    let child = children::find_visible(connection, &incident.child_id, &ReadScope::Everything)?;
+    let child = children::find_visible(
+        connection,
+        vault,
+        &incident.child_id,
+        &ReadScope::Everything,
+    )?;
     check_child_age_at(child.date_of_birth, input.occurred_on)
         .map_err(|message| ApiError::validation("occurred_on", message))?;
     let before = IncidentResponse::from(incident.clone());
@@ -108,10 +117,12 @@ pub fn update(
     input.apply_to(&mut incident);
     incident.meta.version = expected_version + 1;
     incident.meta.updated_at = cpims_db::page::now();
-    incidents::update(connection, &incident, expected_version).map_err(external_id_conflict)?;
+    incidents::update(connection, vault, &incident, expected_version)
+        .map_err(external_id_conflict)?;
     let after = IncidentResponse::from(incident.clone());
     record_history(
         connection,
+        vault,
         caller,
         "incident",
         &incident.meta.id,

@@ -60,12 +60,13 @@ pub async fn transition_incident(
     let expected_version = required_if_match(&request)?;
     let change = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let updated = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &id, &scope)?;
+                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
                 require(&incident_actions(&caller.0, &incident), Action::Update)?;
                 if incident.meta.version != expected_version {
                     return Err(ApiError::PreconditionFailed {
@@ -85,6 +86,7 @@ pub async fn transition_incident(
                     .filter(|note| !note.is_empty());
                 let moved = move_incident(
                     connection,
+                    &vault,
                     &caller,
                     incident,
                     change.status,
@@ -106,6 +108,7 @@ pub async fn transition_incident(
 /// when a referral moves its incident along.
 pub fn move_incident(
     connection: &mut cpims_db::AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     mut incident: cpims_domain::records::Incident,
     to: IncidentStatus,
@@ -120,7 +123,7 @@ pub fn move_incident(
     incident.closure_reason = closure_reason.clone();
     incident.meta.version = expected_version + 1;
     incident.meta.updated_at = now;
-    incidents::update(connection, &incident, expected_version)?;
+    incidents::update(connection, vault, &incident, expected_version)?;
     transitions::insert(
         connection,
         &Transition {
@@ -139,6 +142,7 @@ pub fn move_incident(
     let after = IncidentResponse::from(incident.clone());
     record_history(
         connection,
+        vault,
         caller,
         "incident",
         &incident.meta.id,

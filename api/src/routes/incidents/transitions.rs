@@ -31,9 +31,10 @@ pub async fn incident_transitions(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let incident = incidents::find_visible(connection, &id, &scope)?;
+            let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
             let list = transitions::of_record(connection, "incident", &incident.meta.id)?;
             audit::append(
                 connection,

@@ -57,12 +57,13 @@ pub async fn update_incident(
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
+    let vault = state.vault.clone();
     let updated = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &id, &scope)?;
+                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
                 require(&incident_actions(&caller.0, &incident), Action::Update)?;
                 if incident.meta.version != expected_version {
                     return Err(ApiError::PreconditionFailed {
@@ -71,7 +72,7 @@ pub async fn update_incident(
                 }
                 let merged = merge_patch(&IncidentInput::from_incident(&incident), &patch)?;
                 Ok(IncidentResponse::from(store::update(
-                    connection, &caller, incident, merged,
+                    connection, &vault, &caller, incident, merged,
                 )?))
             })
         })

@@ -39,9 +39,10 @@ pub async fn create_referral(
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
     let mut referral = store::build(&caller, body.into_inner()?);
+    let vault = state.vault.clone();
     let response = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            store::insert(connection, &caller, &mut referral)?;
+            store::insert(connection, &vault, &caller, &mut referral)?;
             Ok(ReferralResponse::from(referral))
         })
     })

@@ -44,12 +44,13 @@ pub async fn delete_referral(
     let denial = caller.denial("referral", &id, "delete");
     let expected = optional_if_match(&request)?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let referral = referrals::find_visible(connection, &id, &scope)?;
+                let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
                 require(&referral_actions(&caller.0, &referral), Action::Delete)?;
                 if expected.is_some_and(|version| version != referral.meta.version) {
                     return Err(ApiError::PreconditionFailed {
@@ -70,6 +71,7 @@ pub async fn delete_referral(
                 gone.meta.version += 1;
                 publish::referral_changed(
                     connection,
+                    &vault,
                     &gone,
                     referral.status.grants_access(),
                     ReferralEvent::Deleted,

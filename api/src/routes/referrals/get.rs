@@ -35,12 +35,13 @@ pub async fn get_referral(
     let id = parse_id(&path.into_inner())?;
     let denial = caller.denial("referral", &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     let referral = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let referral = referrals::find_visible(connection, &id, &scope)?;
+                let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
                 caller.audit_reads(connection, "referral", [referral.meta.id.as_str()])?;
                 Ok(referral)
             })

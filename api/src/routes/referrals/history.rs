@@ -34,11 +34,12 @@ pub async fn referral_history(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let referral = referrals::find_visible(connection, &id, &scope)?;
+            let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
             require(&referral_actions(&caller.0, &referral), Action::ViewHistory)?;
-            let entries = history::of_record(connection, "referral", &referral.meta.id)?;
+            let entries = history::of_record(connection, &vault, "referral", &referral.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", "referral", &referral.meta.id)],

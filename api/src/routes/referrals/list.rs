@@ -43,9 +43,10 @@ pub async fn list_referrals(
         external_id: query.external_id,
     };
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
-            let page = referrals::list(connection, &scope, &filter, &page)?;
+            let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
                 "referral",

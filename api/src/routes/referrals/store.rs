@@ -41,6 +41,7 @@ pub fn build(caller: &Authenticated, input: ReferralInput) -> Referral {
 /// province from the incident.
 pub fn insert(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     referral: &mut Referral,
 ) -> Result<(), ApiError> {
@@ -48,6 +49,7 @@ pub fn insert(
     let no_such_incident = "no such incident in your agency's records";
     match incidents::find_visible(
         connection,
+        vault,
         &referral.incident_id,
         &read_scope(&caller.0, RecordKind::Incident),
     ) {
@@ -91,10 +93,11 @@ pub fn insert(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    referrals::insert(connection, referral).map_err(external_id_conflict)?;
+    referrals::insert(connection, vault, referral).map_err(external_id_conflict)?;
     let stored = ReferralResponse::from(referral.clone());
     record_history(
         connection,
+        vault,
         caller,
         "referral",
         &referral.meta.id,
@@ -106,13 +109,14 @@ pub fn insert(
         connection,
         &[caller.audit("create", "referral", &referral.meta.id)],
     )?;
-    publish::referral_changed(connection, referral, false, ReferralEvent::Created)
+    publish::referral_changed(connection, vault, referral, false, ReferralEvent::Created)
 }
 
 /// Applies a validated input to a stored referral as its next version; the incident, the receiving
 /// agency and the service cannot change.
 pub fn update(
     connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     mut referral: Referral,
     input: ReferralInput,
@@ -135,10 +139,12 @@ pub fn update(
     input.apply_to(&mut referral);
     referral.meta.version = expected_version + 1;
     referral.meta.updated_at = cpims_db::page::now();
-    referrals::update(connection, &referral, expected_version).map_err(external_id_conflict)?;
+    referrals::update(connection, vault, &referral, expected_version)
+        .map_err(external_id_conflict)?;
     let after = ReferralResponse::from(referral.clone());
     record_history(
         connection,
+        vault,
         caller,
         "referral",
         &referral.meta.id,
@@ -152,6 +158,7 @@ pub fn update(
     )?;
     publish::referral_changed(
         connection,
+        vault,
         &referral,
         referral.status.grants_access(),
         ReferralEvent::Updated,

@@ -63,12 +63,13 @@ pub async fn transition_referral(
     let expected_version = required_if_match(&request)?;
     let change = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     let updated = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let mut referral = referrals::find_visible(connection, &id, &scope)?;
+                let mut referral = referrals::find_visible(connection, &vault, &id, &scope)?;
                 let actions = referral_actions(&caller.0, &referral);
                 let side = if change.status.referrer_moves_to() {
                     Action::TransitionAsReferrer
@@ -94,7 +95,7 @@ pub async fn transition_referral(
                 }
                 referral.meta.version = expected_version + 1;
                 referral.meta.updated_at = now;
-                referrals::update(connection, &referral, expected_version)?;
+                referrals::update(connection, &vault, &referral, expected_version)?;
                 let note = change
                     .note
                     .map(|note| note.trim().to_owned())
@@ -117,6 +118,7 @@ pub async fn transition_referral(
                 let after = ReferralResponse::from(referral.clone());
                 record_history(
                     connection,
+                    &vault,
                     &caller,
                     "referral",
                     &referral.meta.id,
@@ -130,6 +132,7 @@ pub async fn transition_referral(
                 )?;
                 publish::referral_changed(
                     connection,
+                    &vault,
                     &referral,
                     from.grants_access(),
                     ReferralEvent::StatusChanged { from },
@@ -137,6 +140,7 @@ pub async fn transition_referral(
                 // The incident belongs to the referring agency; the move follows from the receiver's act.
                 let incident = incidents::find_visible(
                     connection,
+                    &vault,
                     &referral.incident_id,
                     &ReadScope::Everything,
                 )?;
@@ -145,7 +149,7 @@ pub async fn transition_referral(
                         "referral {} moved to {}",
                         referral.meta.id, change.status
                     ));
-                    move_incident(connection, &caller, incident, next, None, note)?;
+                    move_incident(connection, &vault, &caller, incident, next, None, note)?;
                 }
                 Ok(after)
             })

@@ -56,12 +56,13 @@ pub async fn update_referral(
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
+    let vault = state.vault.clone();
     let updated = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             cpims_db::write_transaction(connection, |connection| {
-                let referral = referrals::find_visible(connection, &id, &scope)?;
+                let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
                 require(&referral_actions(&caller.0, &referral), Action::Update)?;
                 if referral.meta.version != expected_version {
                     return Err(ApiError::PreconditionFailed {
@@ -70,7 +71,7 @@ pub async fn update_referral(
                 }
                 let merged = merge_patch(&ReferralInput::from_referral(&referral), &patch)?;
                 Ok(ReferralResponse::from(store::update(
-                    connection, &caller, referral, merged,
+                    connection, &vault, &caller, referral, merged,
                 )?))
             })
         })

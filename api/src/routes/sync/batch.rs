@@ -96,19 +96,25 @@ pub async fn batch(
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
     let request = body.into_inner()?;
+    let vault = state.vault.clone();
     let results = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let agency = caller.0.agency_id.clone();
             // One lookup per record type for the whole batch.
-            let mut stored_children: HashMap<String, _> =
-                children::by_external_ids(connection, &agency, &external_ids(&request.children))?
-                    .into_iter()
-                    .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
-                    .collect();
+            let mut stored_children: HashMap<String, _> = children::by_external_ids(
+                connection,
+                &vault,
+                &agency,
+                &external_ids(&request.children),
+            )?
+            .into_iter()
+            .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
+            .collect();
             let mut results = Vec::new();
             for item in request.children {
                 results.push(upsert::<Children>(
                     connection,
+                    &vault,
                     &caller,
                     item,
                     |_| Ok(()),
@@ -127,7 +133,7 @@ pub async fn batch(
                 .collect();
             child_refs.dedup();
             let mut child_ids: HashMap<String, String> =
-                children::by_external_ids(connection, &agency, &child_refs)?
+                children::by_external_ids(connection, &vault, &agency, &child_refs)?
                     .into_iter()
                     .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c.meta.id)))
                     .collect();
@@ -137,14 +143,19 @@ pub async fn batch(
                     .map(|(ext, c)| (ext.clone(), c.meta.id.clone())),
             );
 
-            let mut stored_incidents: HashMap<String, _> =
-                incidents::by_external_ids(connection, &agency, &external_ids(&request.incidents))?
-                    .into_iter()
-                    .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
-                    .collect();
+            let mut stored_incidents: HashMap<String, _> = incidents::by_external_ids(
+                connection,
+                &vault,
+                &agency,
+                &external_ids(&request.incidents),
+            )?
+            .into_iter()
+            .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
+            .collect();
             for item in request.incidents {
                 results.push(upsert::<Incidents>(
                     connection,
+                    &vault,
                     &caller,
                     item,
                     resolver("child_external_id", "child_id", &child_ids),
@@ -162,7 +173,7 @@ pub async fn batch(
                 .filter(|ext| !stored_incidents.contains_key(ext))
                 .collect();
             let mut incident_ids: HashMap<String, String> =
-                incidents::by_external_ids(connection, &agency, &incident_refs)?
+                incidents::by_external_ids(connection, &vault, &agency, &incident_refs)?
                     .into_iter()
                     .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i.meta.id)))
                     .collect();
@@ -172,14 +183,19 @@ pub async fn batch(
                     .map(|(ext, i)| (ext.clone(), i.meta.id.clone())),
             );
 
-            let mut stored_referrals: HashMap<String, _> =
-                referrals::by_external_ids(connection, &agency, &external_ids(&request.referrals))?
-                    .into_iter()
-                    .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
-                    .collect();
+            let mut stored_referrals: HashMap<String, _> = referrals::by_external_ids(
+                connection,
+                &vault,
+                &agency,
+                &external_ids(&request.referrals),
+            )?
+            .into_iter()
+            .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
+            .collect();
             for item in request.referrals {
                 results.push(upsert::<Referrals>(
                     connection,
+                    &vault,
                     &caller,
                     item,
                     resolver("incident_external_id", "incident_id", &incident_ids),

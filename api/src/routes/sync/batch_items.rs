@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use cpims_db::AnyConnection;
+use cpims_db::{AnyConnection, Vault};
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -203,11 +203,13 @@ pub trait BatchKind {
     fn apply(input: Self::Input, record: &mut Self::Record);
     fn create(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         input: Self::Input,
     ) -> Result<Self::Record, ApiError>;
     fn update(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         current: Self::Record,
         input: Self::Input,
@@ -232,20 +234,22 @@ impl BatchKind for Children {
     }
     fn create(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         input: ChildInput,
     ) -> Result<Child, ApiError> {
         let child = child_store::build(caller, input);
-        child_store::insert(connection, caller, &child)?;
+        child_store::insert(connection, vault, caller, &child)?;
         Ok(child)
     }
     fn update(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         current: Child,
         input: ChildInput,
     ) -> Result<Child, ApiError> {
-        child_store::update(connection, caller, current, input)
+        child_store::update(connection, vault, caller, current, input)
     }
 }
 
@@ -263,20 +267,22 @@ impl BatchKind for Incidents {
     }
     fn create(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         input: IncidentInput,
     ) -> Result<Incident, ApiError> {
         let incident = incident_store::build(caller, input);
-        incident_store::insert(connection, caller, &incident)?;
+        incident_store::insert(connection, vault, caller, &incident)?;
         Ok(incident)
     }
     fn update(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         current: Incident,
         input: IncidentInput,
     ) -> Result<Incident, ApiError> {
-        incident_store::update(connection, caller, current, input)
+        incident_store::update(connection, vault, caller, current, input)
     }
 }
 
@@ -294,20 +300,22 @@ impl BatchKind for Referrals {
     }
     fn create(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         input: ReferralInput,
     ) -> Result<Referral, ApiError> {
         let mut referral = referral_store::build(caller, input);
-        referral_store::insert(connection, caller, &mut referral)?;
+        referral_store::insert(connection, vault, caller, &mut referral)?;
         Ok(referral)
     }
     fn update(
         connection: &mut AnyConnection,
+        vault: &Vault,
         caller: &Authenticated,
         current: Referral,
         input: ReferralInput,
     ) -> Result<Referral, ApiError> {
-        referral_store::update(connection, caller, current, input)
+        referral_store::update(connection, vault, caller, current, input)
     }
 }
 
@@ -316,6 +324,7 @@ impl BatchKind for Referrals {
 /// the agency's records of this type by external id, and learns each record this batch writes.
 pub fn upsert<K: BatchKind>(
     connection: &mut AnyConnection,
+    vault: &Vault,
     caller: &Authenticated,
     item: Map<String, Value>,
     resolve: impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError>,
@@ -329,7 +338,7 @@ pub fn upsert<K: BatchKind>(
     let ext = item.external_id.clone();
     let outcome = match stored.get(&ext).cloned() {
         None => isolated(connection, kind, &ext, |c| {
-            Ok((K::create(c, caller, item.input)?, "created"))
+            Ok((K::create(c, vault, caller, item.input)?, "created"))
         })?,
         Some(current) => {
             let (id, version) = (K::meta(&current).id.clone(), K::meta(&current).version);
@@ -348,7 +357,7 @@ pub fn upsert<K: BatchKind>(
                 ));
             }
             isolated(connection, kind, &ext, |c| {
-                Ok((K::update(c, caller, current, item.input)?, "updated"))
+                Ok((K::update(c, vault, caller, current, item.input)?, "updated"))
             })?
         }
     };

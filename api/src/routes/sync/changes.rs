@@ -108,6 +108,7 @@ pub async fn changes(
         ));
     }
     let after = query.since.as_deref().map(decode).transpose()?.unwrap_or(0);
+    let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let entries = since(connection, after, limit, audience.as_deref())?;
@@ -115,7 +116,13 @@ pub async fn changes(
             let mut reads = Vec::new();
             for entry in &entries {
                 let record = if entry.change == "upsert" {
-                    current(connection, &caller, &entry.record_type, &entry.record_id)?
+                    current(
+                        connection,
+                        &vault,
+                        &caller,
+                        &entry.record_type,
+                        &entry.record_id,
+                    )?
                 } else {
                     None
                 };
@@ -154,6 +161,7 @@ pub async fn changes(
 /// The record as the caller may see it now, or `None` when it is gone or out of scope.
 fn current(
     connection: &mut cpims_db::AnyConnection,
+    vault: &cpims_db::Vault,
     caller: &Authenticated,
     record_type: &str,
     id: &str,
@@ -162,16 +170,27 @@ fn current(
         value.map_err(|error| ApiError::Internal(format!("feed encoding: {error}")))
     };
     let visible = match record_type {
-        "child" => {
-            children::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Child))
-                .map(|r| encode(serde_json::to_value(ChildResponse::from(r))))
-        }
-        "incident" => {
-            incidents::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Incident))
-                .map(|r| encode(serde_json::to_value(IncidentResponse::from(r))))
-        }
-        _ => referrals::find_visible(connection, id, &read_scope(&caller.0, RecordKind::Referral))
-            .map(|r| encode(serde_json::to_value(ReferralResponse::from(r)))),
+        "child" => children::find_visible(
+            connection,
+            vault,
+            id,
+            &read_scope(&caller.0, RecordKind::Child),
+        )
+        .map(|r| encode(serde_json::to_value(ChildResponse::from(r)))),
+        "incident" => incidents::find_visible(
+            connection,
+            vault,
+            id,
+            &read_scope(&caller.0, RecordKind::Incident),
+        )
+        .map(|r| encode(serde_json::to_value(IncidentResponse::from(r)))),
+        _ => referrals::find_visible(
+            connection,
+            vault,
+            id,
+            &read_scope(&caller.0, RecordKind::Referral),
+        )
+        .map(|r| encode(serde_json::to_value(ReferralResponse::from(r)))),
     };
     match visible {
         Ok(value) => value.map(Some),

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::ServerHandle;
 use cpims_api::config::Config;
 use cpims_api::state::AppState;
-use cpims_tests::{TestApp, TestDatabase, TEST_JWT_SECRET};
+use cpims_tests::{TestApp, TestDatabase, TEST_DATA_KEY, TEST_INDEX_KEY, TEST_JWT_SECRET};
 use serde_json::Value;
 
 use super::receiver::Receiver;
@@ -16,6 +16,8 @@ async fn start_on(url: &str) -> (AppState, String, ServerHandle) {
     let mut pairs: Vec<(String, String)> = vec![
         ("DATABASE_URL".into(), url.to_owned()),
         ("CPIMS_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+        ("CPIMS_DATA_KEY".into(), TEST_DATA_KEY.into()),
+        ("CPIMS_INDEX_KEY".into(), TEST_INDEX_KEY.into()),
         ("CPIMS_WORKERS".into(), "1".into()),
     ];
     pairs.extend(
