@@ -36,6 +36,7 @@ pub fn report_json(vault: &Vault, report: &ResealReport) -> String {
         "incidents": report.incidents,
         "referrals": report.referrals,
         "history_entries": report.history_entries,
+        "transition_notes": report.transition_notes,
         "idempotent_responses": report.idempotent_responses,
         "complete": !report.incomplete,
     })

@@ -199,6 +199,7 @@ fn move_referral(
     referrals::update(connection, vault, referral, expected_version)?;
     transitions::insert(
         connection,
+        vault,
         &Transition {
             id: new_id(),
             record_type: "referral".to_owned(),

@@ -14,7 +14,7 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::repo::children::lookup_indexes;
 use crate::repo::idempotency::{idempotency_keys, sealing_id};
-use crate::schema::{children, incidents, record_history, referrals};
+use crate::schema::{children, incidents, record_history, referrals, status_transitions};
 use crate::transaction::write_transaction;
 use crate::vault::Vault;
 
@@ -28,6 +28,7 @@ pub struct ResealReport {
     pub incidents: usize,
     pub referrals: usize,
     pub history_entries: usize,
+    pub transition_notes: usize,
     pub idempotent_responses: usize,
     /// True when the run stopped at its budget; run again to finish.
     pub incomplete: bool,
@@ -39,6 +40,7 @@ impl ResealReport {
             + self.incidents
             + self.referrals
             + self.history_entries
+            + self.transition_notes
             + self.idempotent_responses
     }
 }
@@ -55,6 +57,7 @@ pub fn reseal_all(
     report.incidents = reseal_incidents(connection, vault, left(&report))?;
     report.referrals = reseal_referrals(connection, vault, left(&report))?;
     report.history_entries = reseal_history(connection, vault, left(&report))?;
+    report.transition_notes = reseal_transition_notes(connection, vault, left(&report))?;
     report.idempotent_responses = reseal_idempotency(connection, vault, left(&report))?;
     report.incomplete = left(&report) == Some(0);
     Ok(report)
@@ -351,6 +354,46 @@ fn reseal_history(
                             record_history::new_value.eq(new_value),
                         ))
                         .execute(connection)?;
+            }
+            Ok((rewritten, last))
+        },
+    )
+}
+
+fn reseal_transition_notes(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    budget: Option<usize>,
+) -> Result<usize, DbError> {
+    paged(
+        connection,
+        budget,
+        |connection, after: Option<&String>, left| {
+            let mut query = status_transitions::table
+                .select((status_transitions::id, status_transitions::note))
+                .filter(status_transitions::note.is_not_null())
+                .order(status_transitions::id.asc())
+                .limit(PAGE_SIZE)
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(status_transitions::id.gt(after.clone()));
+            }
+            let rows: Vec<(String, Option<String>)> = query.load(connection)?;
+            let last = rows.last().map(|row| row.0.clone());
+            let mut rewritten = 0;
+            for (id, note) in rows {
+                if left.is_some_and(|left| rewritten >= left) {
+                    return Ok((rewritten, Some(id)));
+                }
+                let Some(note) = resealed(vault, &id, "note", note.as_deref())? else {
+                    continue;
+                };
+                // Transitions never change after they are recorded.
+                rewritten += diesel::update(
+                    status_transitions::table.filter(status_transitions::id.eq(&id)),
+                )
+                .set(status_transitions::note.eq(note))
+                .execute(connection)?;
             }
             Ok((rewritten, last))
         },

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::schema::status_transitions;
+use crate::vault::Vault;
 
 /// One recorded status change.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -23,9 +24,18 @@ pub struct Transition {
     pub occurred_at: chrono::NaiveDateTime,
 }
 
-pub fn insert(connection: &mut AnyConnection, transition: &Transition) -> Result<(), DbError> {
+/// Stores a transition; its free-text note may name people, so it is sealed like personal data.
+pub fn insert(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    transition: &Transition,
+) -> Result<(), DbError> {
+    let sealed = Transition {
+        note: vault.seal_optional(&transition.id, "note", transition.note.as_deref())?,
+        ..transition.clone()
+    };
     diesel::insert_into(status_transitions::table)
-        .values(transition)
+        .values(&sealed)
         .execute(connection)?;
     Ok(())
 }
@@ -33,13 +43,23 @@ pub fn insert(connection: &mut AnyConnection, transition: &Transition) -> Result
 /// Every transition of a record, oldest first.
 pub fn of_record(
     connection: &mut AnyConnection,
+    vault: &Vault,
     record_type: &str,
     record_id: &str,
 ) -> Result<Vec<Transition>, DbError> {
-    Ok(status_transitions::table
+    let stored: Vec<Transition> = status_transitions::table
         .filter(status_transitions::record_type.eq(record_type))
         .filter(status_transitions::record_id.eq(record_id))
         .order(status_transitions::id.asc())
         .select(Transition::as_select())
-        .load(connection)?)
+        .load(connection)?;
+    stored
+        .into_iter()
+        .map(|transition| {
+            Ok(Transition {
+                note: vault.open_optional(&transition.id, "note", transition.note.as_deref())?,
+                ..transition
+            })
+        })
+        .collect()
 }

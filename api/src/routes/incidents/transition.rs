@@ -126,6 +126,7 @@ pub fn move_incident(
     incidents::update(connection, vault, &incident, expected_version)?;
     transitions::insert(
         connection,
+        vault,
         &Transition {
             id: cpims_db::page::new_id(),
             record_type: "incident".to_owned(),

@@ -102,6 +102,7 @@ pub async fn transition_referral(
                     .filter(|note| !note.is_empty());
                 transitions::insert(
                     connection,
+                    &vault,
                     &Transition {
                         id: cpims_db::page::new_id(),
                         record_type: "referral".to_owned(),

@@ -15,6 +15,7 @@ const GUARDIAN_AFTER: &str = "Canarysecondguardian";
 const PHONE_DIGITS: &str = "3217654329";
 const NARRATIVE: &str = "Canarynarrative seen at the brick kiln";
 const REASON: &str = "Canaryreason needs counselling";
+const NOTE: &str = "Canarynote met the aunt in Lyari";
 
 fn ids(body: &Value) -> Vec<String> {
     body["data"]
@@ -56,6 +57,16 @@ async fn personal_values_are_encrypted_at_rest_yet_served_and_found() {
         .await;
     assert_eq!(incident.status, 201, "{}", incident.body);
     let incident_id = incident.body["id"].as_str().unwrap().to_owned();
+    let assessed = app
+        .call_if_match(
+            Method::POST,
+            &format!("/api/v1/incidents/{incident_id}/transitions"),
+            &cast.worker_a,
+            1,
+            json!({"status": "under_assessment", "note": NOTE}),
+        )
+        .await;
+    assert_eq!(assessed.status, 200, "{}", assessed.body);
     let referral = app
         .call(
             Method::POST,
@@ -111,6 +122,15 @@ async fn personal_values_are_encrypted_at_rest_yet_served_and_found() {
         )
         .await;
     assert_eq!(narrative.body["narrative"], NARRATIVE);
+    let moves = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/incidents/{incident_id}/transitions"),
+            &cast.worker_a,
+            None,
+        )
+        .await;
+    assert!(moves.body.to_string().contains(NOTE), "{}", moves.body);
     let reason = app
         .call(
             Method::GET,
@@ -191,6 +211,7 @@ async fn personal_values_are_encrypted_at_rest_yet_served_and_found() {
         PHONE_DIGITS,
         "Canarynarrative",
         "Canaryreason",
+        "Canarynote",
     ] {
         assert!(!contains(&raw, canary), "{canary} is stored in plaintext");
     }

@@ -31,6 +31,7 @@ fn sealed_under(app: &TestApp, key_id: &str) -> i64 {
         ("record_history", "old_value"),
         ("record_history", "new_value"),
         ("idempotency_keys", "response_body"),
+        ("status_transitions", "note"),
     ];
     columns
         .iter()
@@ -80,6 +81,19 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
             .await;
         assert_eq!(renamed.status, 200);
         let incident = app.create_incident(&cast.worker_a, &id).await;
+        let assessed = app
+            .call_if_match(
+                Method::POST,
+                &format!(
+                    "/api/v1/incidents/{}/transitions",
+                    incident["id"].as_str().unwrap()
+                ),
+                &cast.worker_a,
+                1,
+                json!({"status": "under_assessment", "note": format!("Visited home {index}")}),
+            )
+            .await;
+        assert_eq!(assessed.status, 200, "{}", assessed.body);
         app.create_referral(&cast.worker_a, incident["id"].as_str().unwrap(), &cast.cso)
             .await;
         children.push(id);
@@ -110,6 +124,7 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
     assert_eq!(second.incidents, 3);
     assert_eq!(second.referrals, 3);
     assert!(second.history_entries > 0);
+    assert_eq!(second.transition_notes, 3);
     assert_eq!(
         (
             third.children,
