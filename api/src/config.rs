@@ -54,6 +54,8 @@ pub struct Config {
     pub index_key: Option<DataKey>,
     /// Years after closure before a record is anonymised by `cpims retention run`.
     pub retention_years: u32,
+    /// How often the background sequencer chains pending audit entries and numbers pending changes.
+    pub sequencer_interval: Duration,
 }
 
 /// A 32-byte key from configuration; never printed.
@@ -173,6 +175,9 @@ impl Config {
             data_keys_old,
             index_key: key("CPIMS_INDEX_KEY")?,
             retention_years,
+            sequencer_interval: Duration::from_millis(
+                number("CPIMS_SEQUENCER_INTERVAL_MS", 50)?.clamp(1, 60_000),
+            ),
             login_max_failures: i32::try_from(number("CPIMS_LOGIN_MAX_FAILURES", 5)?.max(1))
                 .map_err(|_| ConfigError("CPIMS_LOGIN_MAX_FAILURES too large".into()))?,
             login_window_secs: seconds("CPIMS_LOGIN_WINDOW_SECS", 900)?,

@@ -15,6 +15,7 @@ pub mod retention;
 pub mod routes;
 pub mod secrets;
 pub mod seed;
+pub mod sequencer;
 pub mod server;
 pub mod state;
 pub mod telemetry;

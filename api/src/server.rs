@@ -71,13 +71,19 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
 }
 
 /// Starts serving on an already-bound listener; the returned server runs when awaited. The webhook
-/// delivery worker starts with it and stops once the server is stopped or dropped.
+/// delivery worker and the background sequencer start with it and stop once the server is stopped or
+/// dropped.
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
     let alive = Arc::new(());
     crate::webhooks::worker::spawn(
         state.pool.clone(),
         WorkerSettings::from_config(&state.config),
+        Arc::downgrade(&alive),
+    );
+    crate::sequencer::spawn(
+        state.pool.clone(),
+        state.config.sequencer_interval,
         Arc::downgrade(&alive),
     );
     let data = web::Data::new(state);

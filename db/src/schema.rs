@@ -197,6 +197,32 @@ diesel::table! {
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(incidents -> children (child_id));
 diesel::joinable!(referrals -> incidents (incident_id));
+diesel::table! {
+    audit_inbox (id) {
+        id -> BigInt,
+        occurred_at -> Text,
+        actor_user_id -> Nullable<Text>,
+        actor_agency_id -> Nullable<Text>,
+        action -> Text,
+        record_type -> Nullable<Text>,
+        record_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    change_inbox (id) {
+        id -> BigInt,
+        record_type -> Text,
+        record_id -> Text,
+        version -> BigInt,
+        change -> Text,
+        audience -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -209,4 +235,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_head,
     change_feed,
     change_feed_head,
+    audit_inbox,
+    change_inbox,
 );

@@ -10,13 +10,19 @@ use crate::connection::AnyConnection;
 ///
 /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock up front: a
 /// deferred transaction that reads and then writes can fail with `SQLITE_BUSY` when two writers
-/// race, which busy_timeout cannot cure.
+/// race, which busy_timeout cannot cure. Inside a transaction it runs as a savepoint.
 pub fn write_transaction<T, E, F>(connection: &mut AnyConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    if sqlite(connection).is_none() {
+    let nested = sqlite(connection).map(|sqlite| {
+        AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+            .transaction_depth()
+            .is_ok_and(|depth| depth.is_some())
+    });
+    // PostgreSQL, or already inside a transaction (which then becomes a savepoint).
+    if nested != Some(false) {
         return connection.transaction(work);
     }
     with_sqlite(connection, |sqlite| {

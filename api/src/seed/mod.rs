@@ -98,6 +98,8 @@ pub fn seed_demo(pool: &DbPool, vault: &Vault, rng_seed: u64) -> Result<SeedSumm
             write::write_child(connection, vault, &cast, child, &mut tally)
         })?;
     }
+    // The demo's audit chain and change feed are complete when the command returns.
+    cpims_db::repo::sequencer::settle(&mut connection)?;
     Ok(SeedSummary {
         seed: rng_seed,
         agencies: cast.agencies,

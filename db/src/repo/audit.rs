@@ -1,11 +1,14 @@
-//! The audit log: a hash chain appended in the same transaction as the change it records.
+//! The audit log: a hash chain. Entries are appended to the inbox in the same transaction as the change
+//! they record (no shared lock, so writers do not queue); [`chain_pending`] then gives them their place
+//! in the chain, and every read of the chain first settles what is pending.
 
 use cpims_domain::audit::{chain_hash, AuditRecord, ChainAnchor, ChainReport, ChainWalk};
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{audit_chain_head, audit_log};
+use crate::repo::sequencer::settle;
+use crate::schema::{audit_chain_head, audit_inbox, audit_log};
 
 /// What happened, before it is given its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,29 +54,32 @@ impl AuditRow {
     }
 }
 
-/// Appends events to the chain. Must run inside a write transaction: the UPDATE of the single head row
-/// takes its lock (PostgreSQL) or the database's write lock (SQLite), so concurrent appenders queue and
-/// the chain remains one total order. All events of a call share one round trip for the insert.
+/// A pending entry as written by [`append`].
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_inbox)]
+struct InboxEntry {
+    occurred_at: String,
+    actor_user_id: Option<String>,
+    actor_agency_id: Option<String>,
+    action: String,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    request_id: Option<String>,
+    detail: Option<String>,
+}
+
+/// Appends events inside the caller's transaction, so they commit (or roll back) with the change they
+/// record. All events of a call share one statement.
 pub fn append(connection: &mut AnyConnection, events: &[AuditEvent]) -> Result<(), DbError> {
     if events.is_empty() {
         return Ok(());
     }
-    let count = i64::try_from(events.len())
-        .map_err(|_| DbError::Internal("too many audit events".into()))?;
-    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-        .set(audit_chain_head::last_seq.eq(audit_chain_head::last_seq + count))
-        .execute(connection)?;
-    let (last_seq, mut prev_hash): (i64, String) = audit_chain_head::table
-        .filter(audit_chain_head::id.eq(1))
-        .select((audit_chain_head::last_seq, audit_chain_head::last_hash))
-        .first(connection)?;
     let occurred_at = crate::page::now()
         .and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let mut rows = Vec::with_capacity(events.len());
-    for (offset, event) in (0..count).zip(events) {
-        let mut row = AuditRow {
-            seq: last_seq - count + 1 + offset,
+    let rows: Vec<InboxEntry> = events
+        .iter()
+        .map(|event| InboxEntry {
             occurred_at: occurred_at.clone(),
             actor_user_id: event.actor_user_id.clone(),
             actor_agency_id: event.actor_agency_id.clone(),
@@ -82,11 +88,71 @@ pub fn append(connection: &mut AnyConnection, events: &[AuditEvent]) -> Result<(
             record_id: event.record_id.clone(),
             request_id: event.request_id.clone(),
             detail: event.detail.clone(),
+        })
+        .collect();
+    match connection {
+        AnyConnection::Postgresql(pg) => {
+            diesel::insert_into(audit_inbox::table)
+                .values(&rows)
+                .execute(pg)?;
+        }
+        AnyConnection::Sqlite(sqlite) => {
+            diesel::insert_into(audit_inbox::table)
+                .values(&rows)
+                .execute(sqlite)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves up to `limit` committed pending entries, oldest first, onto the end of the chain. Must run in
+/// a write transaction: the UPDATE of the single head row takes its lock (PostgreSQL) or the database's
+/// write lock (SQLite) before the inbox is read, so concurrent sequencers never chain an entry twice and
+/// the chain stays one total order.
+pub(crate) fn chain_pending(connection: &mut AnyConnection, limit: i64) -> Result<usize, DbError> {
+    let any_pending = audit_inbox::table
+        .select(audit_inbox::id)
+        .first::<i64>(connection)
+        .optional()?
+        .is_some();
+    if !any_pending {
+        return Ok(0);
+    }
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+        .set(audit_chain_head::last_seq.eq(audit_chain_head::last_seq))
+        .execute(connection)?;
+    let pending: Vec<(i64, InboxEntry)> = audit_inbox::table
+        .order(audit_inbox::id.asc())
+        .limit(limit)
+        .select((audit_inbox::id, InboxEntry::as_select()))
+        .load(connection)?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let (mut seq, mut prev_hash): (i64, String) = audit_chain_head::table
+        .filter(audit_chain_head::id.eq(1))
+        .select((audit_chain_head::last_seq, audit_chain_head::last_hash))
+        .first(connection)?;
+    let mut ids = Vec::with_capacity(pending.len());
+    let mut rows = Vec::with_capacity(pending.len());
+    for (id, entry) in pending {
+        seq += 1;
+        let mut row = AuditRow {
+            seq,
+            occurred_at: entry.occurred_at,
+            actor_user_id: entry.actor_user_id,
+            actor_agency_id: entry.actor_agency_id,
+            action: entry.action,
+            record_type: entry.record_type,
+            record_id: entry.record_id,
+            request_id: entry.request_id,
+            detail: entry.detail,
             prev_hash: prev_hash.clone(),
             hash: String::new(),
         };
         row.hash = chain_hash(&prev_hash, &row.record());
         prev_hash = row.hash.clone();
+        ids.push(id);
         rows.push(row);
     }
     match connection {
@@ -101,10 +167,14 @@ pub fn append(connection: &mut AnyConnection, events: &[AuditEvent]) -> Result<(
                 .execute(sqlite)?;
         }
     }
+    diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(connection)?;
     diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-        .set(audit_chain_head::last_hash.eq(prev_hash))
+        .set((
+            audit_chain_head::last_seq.eq(seq),
+            audit_chain_head::last_hash.eq(prev_hash),
+        ))
         .execute(connection)?;
-    Ok(())
+    Ok(rows.len())
 }
 
 /// Entries about one record, oldest first.
@@ -113,6 +183,7 @@ pub fn of_record(
     record_type: &str,
     record_id: &str,
 ) -> Result<Vec<AuditRow>, DbError> {
+    settle(connection)?;
     Ok(audit_log::table
         .filter(audit_log::record_type.eq(record_type))
         .filter(audit_log::record_id.eq(record_id))
@@ -123,6 +194,15 @@ pub fn of_record(
 
 /// Entries in chain order from `after_seq` (exclusive), at most `limit`.
 pub fn range(
+    connection: &mut AnyConnection,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, DbError> {
+    settle(connection)?;
+    stored_range(connection, after_seq, limit)
+}
+
+fn stored_range(
     connection: &mut AnyConnection,
     after_seq: i64,
     limit: i64,
@@ -140,6 +220,11 @@ pub const VERIFY_PAGE_SIZE: i64 = 1000;
 
 /// The stored head: how many entries the chain has and the hash of the last (genesis for none).
 pub fn head(connection: &mut AnyConnection) -> Result<ChainAnchor, DbError> {
+    settle(connection)?;
+    stored_head(connection)
+}
+
+fn stored_head(connection: &mut AnyConnection) -> Result<ChainAnchor, DbError> {
     let (entries, hash): (i64, String) = audit_chain_head::table
         .filter(audit_chain_head::id.eq(1))
         .select((audit_chain_head::last_seq, audit_chain_head::last_hash))
@@ -156,16 +241,17 @@ pub fn verify(
     anchor: Option<ChainAnchor>,
     page_size: i64,
 ) -> Result<ChainReport, DbError> {
+    settle(connection)?;
     connection.transaction(|connection| {
         if let AnyConnection::Postgresql(pg) = connection {
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(pg)?;
         }
-        let head = head(connection)?;
+        let head = stored_head(connection)?;
         let mut walk = ChainWalk::new(anchor);
         let mut after_seq = 0;
         loop {
-            let rows = range(connection, after_seq, page_size.max(1))?;
+            let rows = stored_range(connection, after_seq, page_size.max(1))?;
             for row in &rows {
                 if !walk.check(&row.record(), &row.prev_hash, &row.hash) {
                     break;
@@ -207,6 +293,7 @@ pub fn search(
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<AuditPage, DbError> {
+    settle(connection)?;
     let mut query = audit_log::table.into_boxed();
     if let Some(value) = &filter.actor_user_id {
         query = query.filter(audit_log::actor_user_id.eq(value.clone()));

@@ -1,12 +1,14 @@
 //! The change feed: every change to a case record, numbered in commit order, with the agencies that
-//! may see it.
+//! may see it. Changes are written to the inbox in the change's own transaction (no shared lock);
+//! [`sequence_pending`] numbers them, and every read of the feed first settles what is pending.
 
 use cpims_domain::case::ReferralStatus;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{change_feed, change_feed_head, referrals};
+use crate::repo::sequencer::settle;
+use crate::schema::{change_feed, change_feed_head, change_inbox, referrals};
 use crate::scope::granting_statuses;
 
 /// Whether the record exists for the audience after this change.
@@ -50,26 +52,27 @@ pub struct ChangeRow {
     pub recorded_at: chrono::NaiveDateTime,
 }
 
-/// Publishes changes inside the caller's write transaction. The head row's lock is held until commit,
-/// so concurrent publishers queue and sequence numbers follow commit order.
+/// A change waiting for its number.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = change_inbox)]
+struct PendingChange {
+    record_type: String,
+    record_id: String,
+    version: i64,
+    change: String,
+    audience: String,
+    recorded_at: chrono::NaiveDateTime,
+}
+
+/// Publishes changes inside the caller's write transaction, so they commit with the change itself.
 pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<(), DbError> {
     if changes.is_empty() {
         return Ok(());
     }
-    let count =
-        i64::try_from(changes.len()).map_err(|_| DbError::Internal("too many changes".into()))?;
-    diesel::update(change_feed_head::table.filter(change_feed_head::id.eq(1)))
-        .set(change_feed_head::last_seq.eq(change_feed_head::last_seq + count))
-        .execute(connection)?;
-    let last: i64 = change_feed_head::table
-        .filter(change_feed_head::id.eq(1))
-        .select(change_feed_head::last_seq)
-        .first(connection)?;
     let recorded_at = crate::page::now();
-    let rows: Vec<ChangeRow> = (0..count)
-        .zip(changes)
-        .map(|(offset, change)| ChangeRow {
-            seq: last - count + 1 + offset,
+    let rows: Vec<PendingChange> = changes
+        .iter()
+        .map(|change| PendingChange {
             record_type: change.record_type.to_owned(),
             record_id: change.record_id.clone(),
             version: change.version,
@@ -79,6 +82,64 @@ pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<
         })
         .collect();
     match connection {
+        AnyConnection::Postgresql(pg) => diesel::insert_into(change_inbox::table)
+            .values(&rows)
+            .execute(pg)?,
+        AnyConnection::Sqlite(sqlite) => diesel::insert_into(change_inbox::table)
+            .values(&rows)
+            .execute(sqlite)?,
+    };
+    Ok(())
+}
+
+/// Numbers up to `limit` committed pending changes, oldest first. Must run in a write transaction: the
+/// head row is locked before the inbox is read and until commit, so numbers are handed out in commit
+/// order and a reader that has seen N never later finds a committed change below N. Changes to one
+/// record keep their order: the second of two writes waits on the record's row lock for the first to
+/// commit, so its inbox id is the larger.
+pub(crate) fn sequence_pending(
+    connection: &mut AnyConnection,
+    limit: i64,
+) -> Result<usize, DbError> {
+    let any_pending = change_inbox::table
+        .select(change_inbox::id)
+        .first::<i64>(connection)
+        .optional()?
+        .is_some();
+    if !any_pending {
+        return Ok(0);
+    }
+    diesel::update(change_feed_head::table.filter(change_feed_head::id.eq(1)))
+        .set(change_feed_head::last_seq.eq(change_feed_head::last_seq))
+        .execute(connection)?;
+    let pending: Vec<(i64, PendingChange)> = change_inbox::table
+        .order(change_inbox::id.asc())
+        .limit(limit)
+        .select((change_inbox::id, PendingChange::as_select()))
+        .load(connection)?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut seq: i64 = change_feed_head::table
+        .filter(change_feed_head::id.eq(1))
+        .select(change_feed_head::last_seq)
+        .first(connection)?;
+    let mut ids = Vec::with_capacity(pending.len());
+    let mut rows = Vec::with_capacity(pending.len());
+    for (id, change) in pending {
+        seq += 1;
+        ids.push(id);
+        rows.push(ChangeRow {
+            seq,
+            record_type: change.record_type,
+            record_id: change.record_id,
+            version: change.version,
+            change: change.change,
+            audience: change.audience,
+            recorded_at: change.recorded_at,
+        });
+    }
+    match connection {
         AnyConnection::Postgresql(pg) => diesel::insert_into(change_feed::table)
             .values(&rows)
             .execute(pg)?,
@@ -86,7 +147,12 @@ pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<
             .values(&rows)
             .execute(sqlite)?,
     };
-    Ok(())
+    diesel::delete(change_inbox::table.filter(change_inbox::id.eq_any(&ids)))
+        .execute(connection)?;
+    diesel::update(change_feed_head::table.filter(change_feed_head::id.eq(1)))
+        .set(change_feed_head::last_seq.eq(seq))
+        .execute(connection)?;
+    Ok(rows.len())
 }
 
 /// Changes after `after_seq`, oldest first; only those addressed to `agency` unless it is `None`
@@ -97,6 +163,7 @@ pub fn since(
     limit: i64,
     agency: Option<&str>,
 ) -> Result<Vec<ChangeRow>, DbError> {
+    settle(connection)?;
     let mut query = change_feed::table
         .filter(change_feed::seq.gt(after_seq))
         .order(change_feed::seq.asc())

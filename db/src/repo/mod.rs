@@ -11,6 +11,7 @@ pub mod login_throttle;
 pub mod referrals;
 pub mod reseal;
 pub mod retention;
+pub mod sequencer;
 pub mod stats;
 pub mod transitions;
 pub mod users;

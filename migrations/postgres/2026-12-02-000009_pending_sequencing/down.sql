@@ -1,0 +1,2 @@
+DROP TABLE change_inbox;
+DROP TABLE audit_inbox;
