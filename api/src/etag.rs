@@ -10,8 +10,9 @@ pub fn etag_value(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version the client claims to have read, from `If-Match`; 428 when absent, 412 when unparseable
-/// (it cannot match any version).
+/// The version the client claims to have read, from `If-Match`; 428 when absent, 400 when it is not an
+/// entity tag this API issues (a quoted version number, `W/` tolerated: the contract's pattern
+/// `^(W/)?"[0-9]{1,18}"$` on every `If-Match` parameter), so a stale version is the only 412.
 pub fn required_if_match(request: &HttpRequest) -> Result<i64, ApiError> {
     let raw = request
         .headers()
@@ -25,10 +26,11 @@ pub fn required_if_match(request: &HttpRequest) -> Result<i64, ApiError> {
         .unwrap_or(raw)
         .strip_prefix('"')
         .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|version| (1..=18).contains(&version.len()))
+        .filter(|version| version.bytes().all(|b| b.is_ascii_digit()));
+    unquoted
+        .and_then(|version| version.parse::<i64>().ok())
         .ok_or_else(|| {
             ApiError::BadRequest("If-Match must be an entity tag such as \"3\"".to_owned())
-        })?;
-    unquoted
-        .parse::<i64>()
-        .map_err(|_| ApiError::PreconditionFailed { current: -1 })
+        })
 }

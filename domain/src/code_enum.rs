@@ -1,9 +1,13 @@
 //! The `code_enum!` macro: closed enumerations whose wire and storage form is a snake_case code.
 
 /// Declares an enum of codes with `as_str`, `parse`, `ALL`, serde and (optionally) OpenAPI support.
+///
+/// Codes are taken as `tt`, not `literal`: a `literal` fragment reaches derive macros wrapped in an
+/// invisible group, which utoipa's reading of `#[serde(rename = ...)]` skips, so the OpenAPI enum would
+/// list the Rust variant names (`Bureau`) instead of the codes the wire carries (`bureau`).
 #[macro_export]
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -52,14 +52,19 @@ fn is_year(value: &str) -> bool {
 
 fn is_month(value: &str) -> bool {
     let bytes = value.as_bytes();
-    value.len() == 7
+    value.is_ascii()
+        && value.len() == 7
         && bytes[4] == b'-'
         && is_year(&value[..4])
         && matches!(value[5..].parse::<u8>(), Ok(1..=12))
 }
 
 fn is_quarter(value: &str) -> bool {
-    value.len() == 7 && is_year(&value[..4]) && matches!(&value[4..], "-Q1" | "-Q2" | "-Q3" | "-Q4")
+    // ASCII first: slicing at byte 4 of other text could split a character.
+    value.is_ascii()
+        && value.len() == 7
+        && is_year(&value[..4])
+        && matches!(&value[4..], "-Q1" | "-Q2" | "-Q3" | "-Q4")
 }
 
 impl IncidentDimension {
@@ -165,6 +170,15 @@ mod tests {
         assert!(!IncidentDimension::Year.accepts("20x4"));
         assert!(IncidentDimension::AgeBand.accepts("16-17"));
         assert!(ReferralDimension::ToAgencyKind.accepts("cso"));
+    }
+
+    #[test]
+    fn date_filters_with_multibyte_text_are_refused_not_panicked_on() {
+        for value in ["\u{86}\u{c}ÁÍ", "202Á-Q1", "2024-Á1", "202Á-Q", "2024-Á"] {
+            assert!(!IncidentDimension::Quarter.accepts(value), "{value}");
+            assert!(!IncidentDimension::Month.accepts(value), "{value}");
+            assert!(!IncidentDimension::Year.accepts(value), "{value}");
+        }
     }
 
     #[test]

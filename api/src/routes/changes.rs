@@ -14,11 +14,9 @@ pub struct HistoryEntryResponse {
     /// The version the change produced.
     pub version: i64,
     pub field: String,
-    /// The JSON value before (null when unset).
-    #[schema(value_type = Object)]
+    /// The JSON value before (null when unset): any JSON type.
     pub old_value: serde_json::Value,
-    /// The JSON value after (null when cleared).
-    #[schema(value_type = Object)]
+    /// The JSON value after (null when cleared): any JSON type.
     pub new_value: serde_json::Value,
     pub changed_by: String,
     pub changed_by_agency_id: String,

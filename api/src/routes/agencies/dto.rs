@@ -17,23 +17,30 @@ use crate::routes::support::{double_option, utc};
 #[serde(deny_unknown_fields)]
 pub struct CreateAgencyRequest {
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     pub kind: AgencyKind,
     /// A province or territory name from `/api/v1/taxonomy`.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub province: String,
     /// A district of that province, from `/api/v1/taxonomy`.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub district: Option<String>,
     /// The services this agency offers; referrals may ask only for these.
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub services: Vec<Service>,
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
     pub contact_email: Option<String>,
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub contact_phone: Option<String>,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub address: Option<String>,
     /// Defaults to true.
     pub active: Option<bool>,
@@ -44,27 +51,34 @@ pub struct CreateAgencyRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgencyRequest {
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: Option<String>,
     pub kind: Option<AgencyKind>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub province: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub district: Option<Option<String>>,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub services: Option<Vec<Service>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub address: Option<Option<String>>,
     pub active: Option<bool>,
 }
@@ -129,6 +143,7 @@ pub struct AgencyListQuery {
     pub service: Option<Service>,
     pub active: Option<bool>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

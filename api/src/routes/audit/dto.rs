@@ -83,6 +83,7 @@ pub struct AuditListQuery {
     /// Up to this time (RFC 3339) or the end of this date, inclusive.
     pub to: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -94,6 +95,7 @@ pub struct AuditListQuery {
 #[into_params(parameter_in = Query)]
 pub struct AccessLogQuery {
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

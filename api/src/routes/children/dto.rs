@@ -21,36 +21,46 @@ use crate::routes::support::{double_option, utc};
 pub struct ChildInput {
     /// The owning agency's own record number, unique within the agency.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
     pub sex: Sex,
     /// Not in the future and less than 25 years ago.
     pub date_of_birth: Option<NaiveDate>,
     /// When the date of birth is unknown.
     #[validate(range(min = 0, max = 24))]
+    #[schema(minimum = 0, maximum = 24)]
     pub estimated_age_years: Option<i32>,
     #[serde(default)]
     pub age_is_estimated: bool,
     /// B-Form or CNIC number: 13 digits, dashes and spaces ignored.
     #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
     pub identifier: Option<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub province: String,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub district: Option<String>,
     #[serde(default = "unknown_place")]
     pub urban_rural: UrbanRural,
     #[serde(default)]
     pub disability: bool,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub guardian_name: Option<String>,
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub guardian_phone: Option<String>,
     #[serde(default)]
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     pub languages: Vec<String>,
 }
 
@@ -181,7 +191,7 @@ pub struct ChildPatch {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<i32>, nullable)]
+    #[schema(value_type = Option<i32>, nullable, minimum = 0, maximum = 24)]
     pub estimated_age_years: Option<Option<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_is_estimated: Option<bool>,
@@ -305,6 +315,7 @@ pub struct ChildListQuery {
     /// blind index.
     pub identifier: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -32,27 +32,34 @@ fn unknown_registration() -> PoliceRegistration {
 #[serde(deny_unknown_fields)]
 pub struct IncidentInput {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
     /// The child the incident concerns; a child of the caller's agency. Cannot be changed later.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub child_id: String,
     /// A category code from `/api/v1/taxonomy`.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub category: String,
     /// A sub-category of that category.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub subcategory: Option<String>,
     /// Extra legal references; the category's own references from the taxonomy are always included.
     #[serde(default)]
     #[validate(length(max = 30))]
+    #[schema(max_items = 30)]
     pub legal_references: Vec<String>,
     pub occurred_on: NaiveDate,
     /// Not before `occurred_on` and not in the future.
     pub reported_on: NaiveDate,
     pub intake_channel: IntakeChannel,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub province: String,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub district: Option<String>,
     #[serde(default = "unknown_place")]
     pub urban_rural: UrbanRural,
@@ -63,6 +70,7 @@ pub struct IncidentInput {
     pub risk_level: RiskLevel,
     /// What happened, in the case worker's words. Personal data.
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     pub narrative: Option<String>,
 }
 
@@ -296,6 +304,7 @@ pub struct IncidentListQuery {
     pub risk_level: Option<RiskLevel>,
     pub external_id: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -307,9 +316,11 @@ pub struct IncidentListQuery {
 pub struct IncidentTransitionRequest {
     pub status: IncidentStatus,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Required when closing.
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub closure_reason: Option<String>,
 }
 

@@ -22,10 +22,11 @@ use crate::webhooks::events::ReferralEvent;
     tag = "referrals",
     params(
         ("id" = String, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the ETag last read"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$"#, description = "Optional: the ETag last read; 400 when not a quoted version number"),
     ),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "May not delete this referral", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral in the caller's scope", body = Problem, content_type = "application/problem+json"),

@@ -21,18 +21,22 @@ fn medium() -> Urgency {
 #[serde(deny_unknown_fields)]
 pub struct ReferralInput {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
     /// The incident being referred; one the caller's agency owns. Cannot be changed later.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub incident_id: String,
     /// The receiving agency: active, not the caller's own, and offering `service`. Cannot be changed later.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub to_agency_id: String,
     /// Cannot be changed later.
     pub service: Service,
     #[serde(default = "medium")]
     pub urgency: Urgency,
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     pub reason: String,
     /// The date by which the receiving agency should act.
     pub due_by: Option<NaiveDate>,
@@ -191,6 +195,7 @@ pub struct ReferralListQuery {
     pub overdue: Option<bool>,
     pub external_id: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -203,6 +208,7 @@ pub struct ReferralListQuery {
 pub struct ReferralTransitionRequest {
     pub status: ReferralStatus,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

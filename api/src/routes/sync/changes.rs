@@ -29,6 +29,7 @@ pub struct ChangesQuery {
     /// The `next_cursor` of the previous page; absent to start from the beginning.
     pub since: Option<String>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

@@ -16,13 +16,16 @@ use crate::routes::support::utc;
 pub struct CreateUserRequest {
     /// 3 to 64 characters: letters, digits, `.`, `_`, `-`, `@`; stored lowercased.
     #[validate(length(min = 3, max = 64))]
+    #[schema(min_length = 3, max_length = 64)]
     pub username: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
     pub agency_id: String,
     pub role: Role,
     /// At least 12 characters. Write-only: never returned.
     #[validate(length(min = 12, max = 256))]
+    #[schema(min_length = 12, max_length = 256)]
     #[schema(format = Password)]
     pub password: String,
     /// Defaults to true.
@@ -34,12 +37,14 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     pub agency_id: Option<String>,
     pub role: Option<Role>,
     /// Deactivating a user ends their existing tokens at once.
     pub active: Option<bool>,
     #[validate(length(min = 12, max = 256))]
+    #[schema(min_length = 12, max_length = 256)]
     #[schema(format = Password)]
     pub password: Option<String>,
 }
@@ -93,6 +98,7 @@ pub struct UserListQuery {
     pub role: Option<Role>,
     pub active: Option<bool>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -20,13 +20,16 @@ pub const MIN_SECRET_CHARS: usize = 16;
 pub struct CreateWebhookRequest {
     /// Where events are POSTed: an `https://` URL (`http://` only on hosts the server allows).
     #[validate(length(min = 8, max = 2000))]
+    #[schema(min_length = 8, max_length = 2000)]
     pub url: String,
     /// Any of `referral.created`, `referral.updated`, `referral.status_changed`,
     /// `referral.deleted`, `incident.status_changed`.
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
     pub event_types: Vec<String>,
     /// The HMAC-SHA256 signing key (16 to 256 characters). Never returned.
     #[validate(length(min = 16, max = 256))]
+    #[schema(min_length = 16, max_length = 256)]
     pub secret: String,
     /// The agency whose records' events are delivered; defaults to the caller's agency.
     pub agency_id: Option<String>,
@@ -103,6 +106,7 @@ pub struct WebhookListQuery {
     /// Only this agency's subscriptions.
     pub agency_id: Option<String>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -153,6 +157,7 @@ pub struct DeliveryList {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryListQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
