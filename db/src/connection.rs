@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
@@ -95,6 +95,7 @@ impl r2d2::ManageConnection for ConnectionManager {
             DatabaseTarget::Postgres(url) => {
                 let mut connection =
                     PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                connection.set_instrumentation(ConnectionHealth::default());
                 connection
                     .batch_execute(&format!(
                         "SET statement_timeout = {}",
@@ -125,8 +126,41 @@ impl r2d2::ManageConnection for ConnectionManager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _connection: &mut AnyConnection) -> bool {
-        false
+    fn has_broken(&self, connection: &mut AnyConnection) -> bool {
+        match connection {
+            AnyConnection::Postgresql(pg) => pg
+                .instrumentation()
+                .downcast_ref::<ConnectionHealth>()
+                .is_some_and(|health| health.lost),
+            // A SQLite connection is a file handle: it cannot lose its server.
+            AnyConnection::Sqlite(_) => false,
+        }
+    }
+}
+
+/// Watches a PostgreSQL connection's statements for the errors of a lost server (it restarted, or the
+/// network dropped), so the pool discards the connection when it is returned instead of handing a dead
+/// one out again, and without testing every checkout with a round trip.
+#[derive(Debug, Default)]
+struct ConnectionHealth {
+    lost: bool,
+}
+
+impl Instrumentation for ConnectionHealth {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if let InstrumentationEvent::FinishQuery {
+            error: Some(Error::DatabaseError(kind, _)),
+            ..
+        } = event
+        {
+            if matches!(
+                kind,
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
+            ) {
+                self.lost = true;
+            }
+        }
     }
 }
 

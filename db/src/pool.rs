@@ -44,15 +44,14 @@ pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> Result<Db
         DatabaseTarget::Sqlite(_) => settings.max_size.min(4),
         DatabaseTarget::Postgres(_) => settings.max_size,
     };
-    // A PostgreSQL connection whose server restarted stays dead but is never reported broken, so each
-    // checkout is tested (one `SELECT 1` round trip) and a dead one replaced: the server recovers by
-    // itself once the database is back. A SQLite connection is a file handle and cannot go stale.
-    let test_on_check_out = matches!(target, DatabaseTarget::Postgres(_));
+    // Checkouts are not tested with a round trip: a PostgreSQL connection that loses its server is
+    // reported broken by the manager when it is returned (see `ConnectionHealth`) and replaced, so the
+    // server recovers by itself once the database is back.
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
         .connection_timeout(settings.checkout_timeout)
-        .test_on_check_out(test_on_check_out)
+        .test_on_check_out(false)
         .build_unchecked(ConnectionManager::new(
             target.clone(),
             u64::try_from(settings.statement_timeout.as_millis()).unwrap_or(u64::MAX),
