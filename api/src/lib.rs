@@ -1,6 +1,7 @@
 //! CP-IMS HTTP API: routes, handlers, wire types, authentication, error mapping and the OpenAPI contract.
 
 pub mod admin;
+pub mod audit_batch;
 pub mod audit_cli;
 pub mod auth;
 pub mod config;

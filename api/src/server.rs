@@ -48,6 +48,9 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         tracing::info!(applied, "applied database migrations");
     }
     let tokens = TokenKeys::new(secret.as_bytes(), config.token_lifetime_secs);
+    let read_audit = crate::audit_batch::AuditBatcher::start(pool.clone()).map_err(|error| {
+        cpims_db::DbError::Internal(format!("cannot start the audit writer: {error}"))
+    })?;
     let analytics_pool = match &config.analytics_database {
         Some(replica) => cpims_db::build_pool(replica, &config.pool)?,
         None => pool.clone(),
@@ -67,6 +70,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         login,
         config,
         vault,
+        read_audit,
     })
 }
 

@@ -19,4 +19,6 @@ pub struct AppState {
     pub config: Config,
     /// Seals and opens personal data; computes blind indexes.
     pub vault: Arc<Vault>,
+    /// Group commit of read audit entries.
+    pub read_audit: crate::audit_batch::AuditBatcher,
 }

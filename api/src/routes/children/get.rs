@@ -40,15 +40,16 @@ pub async fn get_child(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &vault, &id, &scope)?;
-                caller.audit_reads(connection, "child", [child.meta.id.as_str()])?;
-                Ok(child)
-            })
+            Ok(children::find_visible(connection, &vault, &id, &scope)?)
         })
         .await,
     )
     .await?;
+    // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
+    state
+        .read_audit
+        .record(vec![caller.audit("read", "child", &child.meta.id)])
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(child.meta.version)))
         .json(ChildResponse::from(child)))

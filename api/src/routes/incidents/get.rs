@@ -40,15 +40,16 @@ pub async fn get_incident(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
-                caller.audit_reads(connection, "incident", [incident.meta.id.as_str()])?;
-                Ok(incident)
-            })
+            Ok(incidents::find_visible(connection, &vault, &id, &scope)?)
         })
         .await,
     )
     .await?;
+    // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
+    state
+        .read_audit
+        .record(vec![caller.audit("read", "incident", &incident.meta.id)])
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(incident.meta.version)))
         .json(IncidentResponse::from(incident)))

@@ -40,15 +40,16 @@ pub async fn get_referral(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-                caller.audit_reads(connection, "referral", [referral.meta.id.as_str()])?;
-                Ok(referral)
-            })
+            Ok(referrals::find_visible(connection, &vault, &id, &scope)?)
         })
         .await,
     )
     .await?;
+    // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
+    state
+        .read_audit
+        .record(vec![caller.audit("read", "referral", &referral.meta.id)])
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(referral.meta.version)))
         .json(ReferralResponse::from(referral)))
