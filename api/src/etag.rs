@@ -11,8 +11,10 @@ pub fn etag_value(version: i64) -> String {
 }
 
 /// The version the client claims to have read, from `If-Match`; 428 when absent, 400 when it is not an
-/// entity tag this API issues (a quoted version number, `W/` tolerated: the contract's pattern
-/// `^(W/)?"[0-9]{1,18}"$` on every `If-Match` parameter), so a stale version is the only 412.
+/// entity tag this API issues. Lenient in what it accepts: the quoted version number it sends (`"3"`),
+/// `W/` tolerated, or the bare number (`3`), as the contract's pattern
+/// `^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$` on every `If-Match` parameter says; so a stale version is the
+/// only 412.
 pub fn required_if_match(request: &HttpRequest) -> Result<i64, ApiError> {
     let raw = request
         .headers()
@@ -21,16 +23,17 @@ pub fn required_if_match(request: &HttpRequest) -> Result<i64, ApiError> {
         .to_str()
         .map_err(|_| ApiError::BadRequest("If-Match is not valid text".to_owned()))?
         .trim();
-    let unquoted = raw
+    let tagged = raw
         .strip_prefix("W/")
         .unwrap_or(raw)
         .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|rest| rest.strip_suffix('"'));
+    tagged
+        .or(Some(raw))
         .filter(|version| (1..=18).contains(&version.len()))
-        .filter(|version| version.bytes().all(|b| b.is_ascii_digit()));
-    unquoted
+        .filter(|version| version.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|version| version.parse::<i64>().ok())
         .ok_or_else(|| {
-            ApiError::BadRequest("If-Match must be an entity tag such as \"3\"".to_owned())
+            ApiError::BadRequest("If-Match must be an entity tag such as \"3\" (or 3)".to_owned())
         })
 }

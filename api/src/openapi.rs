@@ -66,7 +66,7 @@ use crate::routes::{
         webhooks::deliveries::webhook_deliveries,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommaSeparatedLists),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Tokens and the caller's identity"),
@@ -98,6 +98,28 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// `group_by` on the statistics endpoints is an array sent comma-separated (`group_by=province,sex`):
+/// `style: form, explode: false`. The parameter's schema comes from `schema_with`, which makes utoipa
+/// drop the field's `style`/`explode` attributes, so they are set here.
+struct CommaSeparatedLists;
+
+impl Modify for CommaSeparatedLists {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterIn, ParameterStyle};
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.get.as_mut() else {
+                continue;
+            };
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.name == "group_by" && parameter.parameter_in == ParameterIn::Query {
+                    parameter.style = Some(ParameterStyle::Form);
+                    parameter.explode = Some(false);
+                }
+            }
+        }
     }
 }
 

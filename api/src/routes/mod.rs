@@ -11,6 +11,7 @@ pub mod me;
 pub mod publish;
 pub mod records;
 pub mod referrals;
+pub mod schemas;
 pub mod stats;
 pub mod support;
 pub mod sync;

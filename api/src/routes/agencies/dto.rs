@@ -36,8 +36,12 @@ pub struct CreateAgencyRequest {
     #[validate(email, length(max = 254))]
     #[schema(max_length = 254, format = Email)]
     pub contact_email: Option<String>,
+    /// 10 to 15 digits, optionally starting with +; spaces, dashes, dots and brackets ignored.
     #[validate(length(max = 32))]
-    #[schema(max_length = 32)]
+    #[schema(
+        max_length = 32,
+        pattern = r"^\s*\+?[ ().-]*([0-9][ ().-]*){10,15}\s*$"
+    )]
     pub contact_phone: Option<String>,
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
@@ -145,7 +149,10 @@ pub struct AgencyListQuery {
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page: the id of its last record; older records follow.
+    #[param(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

@@ -21,7 +21,7 @@ use crate::state::AppState;
     tag = "agencies",
     params(
         ("id" = String, Path, description = "Agency id"),
-        ("If-Match" = String, Header, pattern = r#"^(W/)?"[0-9]{1,18}"$"#, description = "The ETag last read, e.g. \"3\"; 428 when absent, 400 when not a quoted version number"),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "The ETag last read, e.g. \"3\"; 428 when absent, 400 when not a version number, quoted or bare"),
     ),
     request_body = UpdateAgencyRequest,
     responses(

@@ -21,7 +21,7 @@ use crate::state::AppState;
     tag = "children",
     params(
         ("id" = String, Path, description = "Child id"),
-        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$"#, description = "Optional: the ETag last read; 400 when not a quoted version number"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "Optional: the ETag last read; 400 when not a version number, quoted or bare"),
     ),
     responses(
         (status = 204, description = "Deleted"),

@@ -13,7 +13,8 @@ use validator::Validate;
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
 use crate::routes::records::today;
-use crate::routes::support::{double_option, utc};
+use crate::routes::schemas;
+use crate::routes::support::{double_option, double_whole_number, utc, whole_number};
 
 /// A child's details as submitted; also the shape a PATCH is merged into.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -33,6 +34,7 @@ pub struct ChildInput {
     /// Not in the future and less than 25 years ago.
     pub date_of_birth: Option<NaiveDate>,
     /// When the date of birth is unknown.
+    #[serde(default, deserialize_with = "whole_number")]
     #[validate(range(min = 0, max = 24))]
     #[schema(minimum = 0, maximum = 24)]
     pub estimated_age_years: Option<i32>,
@@ -40,10 +42,11 @@ pub struct ChildInput {
     pub age_is_estimated: bool,
     /// B-Form or CNIC number: 13 digits, dashes and spaces ignored.
     #[validate(length(max = 20))]
-    #[schema(max_length = 20)]
+    #[schema(max_length = 20, pattern = "^[ -]*([0-9][ -]*){13}$")]
     pub identifier: Option<String>,
+    /// A province or territory name from `/api/v1/taxonomy`.
     #[validate(length(max = 100))]
-    #[schema(max_length = 100)]
+    #[schema(schema_with = schemas::province)]
     pub province: String,
     #[validate(length(max = 100))]
     #[schema(max_length = 100)]
@@ -55,8 +58,12 @@ pub struct ChildInput {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub guardian_name: Option<String>,
+    /// 10 to 15 digits, optionally starting with +; spaces, dashes, dots and brackets ignored.
     #[validate(length(max = 32))]
-    #[schema(max_length = 32)]
+    #[schema(
+        max_length = 32,
+        pattern = r"^\s*\+?[ ().-]*([0-9][ ().-]*){10,15}\s*$"
+    )]
     pub guardian_phone: Option<String>,
     #[serde(default)]
     #[validate(length(max = 10))]
@@ -188,10 +195,11 @@ pub struct ChildPatch {
     pub date_of_birth: Option<Option<NaiveDate>>,
     #[serde(
         default,
-        deserialize_with = "double_option",
+        deserialize_with = "double_whole_number",
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<i32>, nullable, minimum = 0, maximum = 24)]
+    #[validate(range(min = 0, max = 24))]
     pub estimated_age_years: Option<Option<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_is_estimated: Option<bool>,
@@ -313,11 +321,15 @@ pub struct ChildListQuery {
     pub name: Option<String>,
     /// Exact match on the B-Form / CNIC number (13 digits, dashes and spaces ignored), through a keyed
     /// blind index.
+    #[param(pattern = "^[ -]*([0-9][ -]*){13}$")]
     pub identifier: Option<String>,
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page: the id of its last record; older records follow.
+    #[param(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

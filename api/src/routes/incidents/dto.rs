@@ -15,6 +15,7 @@ use validator::Validate;
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
 use crate::routes::records::today;
+use crate::routes::schemas;
 use crate::routes::support::{double_option, utc};
 
 fn unknown_place() -> UrbanRural {
@@ -40,7 +41,7 @@ pub struct IncidentInput {
     pub child_id: String,
     /// A category code from `/api/v1/taxonomy`.
     #[validate(length(max = 64))]
-    #[schema(max_length = 64)]
+    #[schema(schema_with = schemas::category)]
     pub category: String,
     /// A sub-category of that category.
     #[validate(length(max = 64))]
@@ -55,8 +56,9 @@ pub struct IncidentInput {
     /// Not before `occurred_on` and not in the future.
     pub reported_on: NaiveDate,
     pub intake_channel: IntakeChannel,
+    /// A province or territory name from `/api/v1/taxonomy`.
     #[validate(length(max = 100))]
-    #[schema(max_length = 100)]
+    #[schema(schema_with = schemas::province)]
     pub province: String,
     #[validate(length(max = 100))]
     #[schema(max_length = 100)]
@@ -306,7 +308,10 @@ pub struct IncidentListQuery {
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page: the id of its last record; older records follow.
+    #[param(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

@@ -22,7 +22,7 @@ use crate::webhooks::events::ReferralEvent;
     tag = "referrals",
     params(
         ("id" = String, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$"#, description = "Optional: the ETag last read; 400 when not a quoted version number"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "Optional: the ETag last read; 400 when not a version number, quoted or bare"),
     ),
     responses(
         (status = 204, description = "Deleted"),

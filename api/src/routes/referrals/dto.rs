@@ -35,8 +35,9 @@ pub struct ReferralInput {
     pub service: Service,
     #[serde(default = "medium")]
     pub urgency: Urgency,
+    /// Why the child is referred; not blank. Personal data.
     #[validate(length(min = 1, max = 4000))]
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub reason: String,
     /// The date by which the receiving agency should act.
     pub due_by: Option<NaiveDate>,
@@ -197,7 +198,10 @@ pub struct ReferralListQuery {
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page: the id of its last record; older records follow.
+    #[param(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

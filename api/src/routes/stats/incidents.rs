@@ -14,6 +14,7 @@ use super::table::StatsTable;
 use super::{audit_query, on_analytics, scope_of, view_of, wants_csv};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::schemas;
 use crate::state::AppState;
 
 /// Grouping, period and filters for incident counts. Every dimension is also a filter (exact value).
@@ -24,25 +25,43 @@ pub struct IncidentStatsQuery {
     /// Up to four comma-separated dimensions: province, district, category, subcategory, sex,
     /// age_band, year, quarter, month, urban_rural, perpetrator_relationship, intake_channel,
     /// registered_with_police, status, risk_level.
+    #[param(style = Form, explode = false, schema_with = schemas::incident_group_by)]
     pub group_by: Option<String>,
     /// `occurred_on` (default) or `reported_on`: the date `from`/`to` and the time dimensions use.
+    #[param(schema_with = schemas::date_field)]
     pub date_field: Option<String>,
     pub from: Option<NaiveDate>,
+    /// Not before `from`.
     pub to: Option<NaiveDate>,
+    #[param(schema_with = schemas::province)]
     pub province: Option<String>,
+    #[param(schema_with = schemas::district)]
     pub district: Option<String>,
+    #[param(schema_with = schemas::category)]
     pub category: Option<String>,
+    #[param(schema_with = schemas::subcategory)]
     pub subcategory: Option<String>,
+    #[param(schema_with = schemas::sex)]
     pub sex: Option<String>,
+    #[param(schema_with = schemas::age_band)]
     pub age_band: Option<String>,
+    #[param(schema_with = schemas::year)]
     pub year: Option<String>,
+    #[param(schema_with = schemas::quarter)]
     pub quarter: Option<String>,
+    #[param(schema_with = schemas::month)]
     pub month: Option<String>,
+    #[param(schema_with = schemas::urban_rural)]
     pub urban_rural: Option<String>,
+    #[param(schema_with = schemas::perpetrator_relationship)]
     pub perpetrator_relationship: Option<String>,
+    #[param(schema_with = schemas::intake_channel)]
     pub intake_channel: Option<String>,
+    #[param(schema_with = schemas::registered_with_police)]
     pub registered_with_police: Option<String>,
+    #[param(schema_with = schemas::incident_status)]
     pub status: Option<String>,
+    #[param(schema_with = schemas::risk_level)]
     pub risk_level: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use super::kpi_tally::{tally, Tally};
 use super::{audit_query, on_analytics, scope_of, view_of};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::routes::schemas;
 use crate::state::AppState;
 
 /// The period and optional province.
@@ -27,6 +28,7 @@ pub struct KpiQuery {
     pub from: NaiveDate,
     /// Last day of the period.
     pub to: NaiveDate,
+    #[param(schema_with = schemas::province)]
     pub province: Option<String>,
 }
 

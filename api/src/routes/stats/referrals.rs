@@ -18,6 +18,7 @@ use super::table::StatsTable;
 use super::{audit_query, on_analytics, scope_of, view_of, wants_csv};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::schemas;
 use crate::state::AppState;
 
 const FIGURES: &[&str] = &[
@@ -35,15 +36,21 @@ const FIGURES: &[&str] = &[
 #[into_params(parameter_in = Query)]
 pub struct ReferralStatsQuery {
     /// Up to four comma-separated dimensions: service, status, to_agency_kind, province, month.
+    #[param(style = Form, explode = false, schema_with = schemas::referral_group_by)]
     pub group_by: Option<String>,
     /// Created on or after this day.
     pub from: Option<NaiveDate>,
-    /// Created on or before this day.
+    /// Created on or before this day; not before `from`.
     pub to: Option<NaiveDate>,
+    #[param(schema_with = schemas::service)]
     pub service: Option<String>,
+    #[param(schema_with = schemas::referral_status)]
     pub status: Option<String>,
+    #[param(schema_with = schemas::agency_kind)]
     pub to_agency_kind: Option<String>,
+    #[param(schema_with = schemas::province)]
     pub province: Option<String>,
+    #[param(schema_with = schemas::month)]
     pub month: Option<String>,
 }
 

@@ -1,7 +1,6 @@
 //! `GET /api/v1/sync/changes`
 
 use actix_web::{web, HttpResponse};
-use base64::Engine;
 use cpims_db::repo::changes::since;
 use cpims_db::repo::{children, incidents, referrals};
 use cpims_domain::access::{read_scope, RecordKind};
@@ -15,7 +14,7 @@ use crate::error::{ApiError, Problem};
 use crate::routes::children::dto::ChildResponse;
 use crate::routes::incidents::dto::IncidentResponse;
 use crate::routes::referrals::dto::ReferralResponse;
-use crate::routes::support::with_connection;
+use crate::routes::support::{decode_seq_cursor, encode_seq_cursor, with_connection};
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -26,7 +25,9 @@ const MAX_LIMIT: i64 = 1000;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
-    /// The `next_cursor` of the previous page; absent to start from the beginning.
+    /// The `next_cursor` of the previous page, a position in the feed (decimal); the changes after it
+    /// follow. Absent (or `0`) to start from the beginning.
+    #[param(pattern = "^[0-9]{1,18}$")]
     pub since: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -55,22 +56,6 @@ pub struct ChangeList {
     pub data: Vec<ChangeItem>,
     /// Pass as `since` to continue; the same cursor comes back when nothing new has been committed.
     pub next_cursor: String,
-}
-
-fn encode(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("feed:{seq}"))
-}
-
-fn decode(cursor: &str) -> Result<i64, ApiError> {
-    let invalid = || ApiError::validation("since", "is not a cursor returned by this feed");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    text.strip_prefix("feed:")
-        .and_then(|seq| seq.parse::<i64>().ok())
-        .filter(|seq| *seq >= 0)
-        .ok_or_else(invalid)
 }
 
 /// Every change to children, incidents and referrals visible to the caller, in commit order, with
@@ -108,7 +93,12 @@ pub async fn changes(
             format!("must be between 1 and {MAX_LIMIT}"),
         ));
     }
-    let after = query.since.as_deref().map(decode).transpose()?.unwrap_or(0);
+    let after = query
+        .since
+        .as_deref()
+        .map(|since| decode_seq_cursor("since", since))
+        .transpose()?
+        .unwrap_or(0);
     let vault = state.vault.clone();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
@@ -151,7 +141,7 @@ pub async fn changes(
             let last = entries.last().map_or(after, |entry| entry.seq);
             Ok(ChangeList {
                 data: items,
-                next_cursor: encode(last),
+                next_cursor: encode_seq_cursor(last),
             })
         })
     })

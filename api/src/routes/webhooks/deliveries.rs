@@ -1,13 +1,14 @@
 //! `GET /api/v1/webhooks/{id}/deliveries`
 
 use actix_web::{web, HttpResponse};
-use base64::Engine;
 use cpims_db::repo::webhooks;
 
 use super::dto::{DeliveryList, DeliveryListQuery, DeliveryResponse};
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{parse_id, with_connection, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::routes::support::{
+    decode_seq_cursor, encode_seq_cursor, parse_id, with_connection, DEFAULT_LIMIT, MAX_LIMIT,
+};
 use crate::state::AppState;
 
 /// A subscription's delivery log, newest attempt first (admin only): every attempt with the
@@ -42,14 +43,18 @@ pub async fn webhook_deliveries(
             format!("must be between 1 and {MAX_LIMIT}"),
         ));
     }
-    let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(|cursor| decode_seq_cursor("cursor", cursor))
+        .transpose()?;
     let (rows, more) = with_connection(&state, move |connection| {
         webhooks::find(connection, &id)?;
         Ok(webhooks::deliveries(connection, &id, before, limit)?)
     })
     .await?;
     let next_cursor = if more {
-        rows.last().map(|row| encode_cursor(row.id))
+        rows.last().map(|row| encode_seq_cursor(row.id))
     } else {
         None
     };
@@ -57,19 +62,4 @@ pub async fn webhook_deliveries(
         data: rows.into_iter().map(DeliveryResponse::from).collect(),
         next_cursor,
     }))
-}
-
-fn encode_cursor(id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("d{id}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
-    let invalid = || ApiError::validation("cursor", "is not a cursor returned by this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    text.strip_prefix('d')
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(invalid)
 }

@@ -25,7 +25,7 @@ pub struct CreateWebhookRequest {
     /// Any of `referral.created`, `referral.updated`, `referral.status_changed`,
     /// `referral.deleted`, `incident.status_changed`.
     #[validate(length(min = 1, max = 10))]
-    #[schema(min_items = 1, max_items = 10)]
+    #[schema(schema_with = crate::routes::schemas::event_types)]
     pub event_types: Vec<String>,
     /// The HMAC-SHA256 signing key (16 to 256 characters). Never returned.
     #[validate(length(min = 16, max = 256))]
@@ -108,6 +108,10 @@ pub struct WebhookListQuery {
     /// 1 to 500, default 50.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page: the id of its last subscription; older ones follow.
+    #[param(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 
@@ -159,5 +163,7 @@ pub struct DeliveryListQuery {
     /// 1 to 500, default 50.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page: the id of its last attempt; older attempts follow.
+    #[param(pattern = "^[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
