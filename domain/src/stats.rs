@@ -114,12 +114,15 @@ pub fn parse_group_by<D: Copy + PartialEq>(
     parse: impl Fn(&str) -> Option<D>,
 ) -> Result<Vec<D>, String> {
     let mut dimensions = Vec::new();
-    for name in raw
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-    {
+    // Absent means no grouping; a present value must name every dimension exactly, so an empty or
+    // padded name (`group_by=`, `province,,sex`, ` sex`) is refused rather than silently dropped.
+    let Some(raw) = raw else {
+        return Ok(dimensions);
+    };
+    for name in raw.split(',') {
+        if name.is_empty() {
+            return Err("empty dimension name".to_owned());
+        }
         let dimension = parse(name).ok_or_else(|| format!("unknown dimension `{name}`"))?;
         if dimensions.contains(&dimension) {
             return Err(format!("dimension `{name}` is repeated"));
@@ -210,12 +213,18 @@ mod tests {
     fn group_by_is_parsed_strictly() {
         let parse = |raw| parse_group_by(Some(raw), IncidentDimension::parse);
         assert_eq!(
-            parse("province, sex"),
+            parse("province,sex"),
             Ok(vec![IncidentDimension::Province, IncidentDimension::Sex])
         );
+        assert!(parse("province, sex").is_err());
+        assert!(parse("province,,sex").is_err());
         assert!(parse("province,province").is_err());
         assert!(parse("province,colour").is_err());
         assert!(parse("province,sex,year,month,status").is_err());
-        assert_eq!(parse(""), Ok(vec![]));
+        assert!(parse("").is_err());
+        assert_eq!(
+            parse_group_by(None, IncidentDimension::parse),
+            Ok(Vec::<IncidentDimension>::new())
+        );
     }
 }
