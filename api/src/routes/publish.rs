@@ -41,6 +41,27 @@ pub fn case_upserted(
     Ok(changes::publish(connection, &[change])?)
 }
 
+/// Children and incidents just created: no referral can grant sight of a record that did not exist
+/// before this transaction, so each is addressed to its owner alone, without a grant lookup. All go
+/// into one statement.
+pub fn cases_created<'a>(
+    connection: &mut AnyConnection,
+    record_type: &'static str,
+    created: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), ApiError> {
+    let changes: Vec<NewChange> = created
+        .into_iter()
+        .map(|(id, owner)| NewChange {
+            record_type,
+            record_id: id.to_owned(),
+            version: 1,
+            change: ChangeKind::Upsert,
+            audience: vec![owner.to_owned()],
+        })
+        .collect();
+    Ok(changes::publish(connection, &changes)?)
+}
+
 /// A child or incident was deleted: everyone who could see it gets a tombstone.
 pub fn case_deleted(
     connection: &mut AnyConnection,

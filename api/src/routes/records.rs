@@ -100,6 +100,20 @@ pub fn record_history<T: Serialize>(
     old: Option<&T>,
     new: &T,
 ) -> Result<(), ApiError> {
+    let entries = history_entries(caller, record_type, record_id, version, old, new)?;
+    Ok(history::insert_all(connection, vault, &entries)?)
+}
+
+/// The history entries of one change: one per field that differs between `old` (none for a create)
+/// and `new`.
+pub fn history_entries<T: Serialize>(
+    caller: &Authenticated,
+    record_type: &str,
+    record_id: &str,
+    version: i64,
+    old: Option<&T>,
+    new: &T,
+) -> Result<Vec<HistoryEntry>, ApiError> {
     let to_value = |value: &T| {
         serde_json::to_value(value)
             .map_err(|error| ApiError::Internal(format!("history encoding: {error}")))
@@ -110,7 +124,7 @@ pub fn record_history<T: Serialize>(
     };
     let new = to_value(new)?;
     let changed_at = cpims_db::page::now();
-    let entries: Vec<HistoryEntry> = diff_fields(&old, &new, UNTRACKED_FIELDS)
+    Ok(diff_fields(&old, &new, UNTRACKED_FIELDS)
         .into_iter()
         .map(|change| HistoryEntry {
             id: cpims_db::page::new_id(),
@@ -124,8 +138,34 @@ pub fn record_history<T: Serialize>(
             changed_by_agency_id: caller.0.agency_id.clone(),
             changed_at,
         })
+        .collect())
+}
+
+/// The rest of storing new children or incidents once their rows are in: each one's history (every
+/// field as of version 1), a `create` audit entry and a change-feed entry, all of them in one statement
+/// per table. `created` pairs each record's wire form with its id and owning agency.
+pub fn record_creations<T: Serialize>(
+    connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
+    caller: &Authenticated,
+    record_type: &'static str,
+    created: &[(&str, &str, T)],
+) -> Result<(), ApiError> {
+    let mut entries = Vec::new();
+    for (id, _, stored) in created {
+        entries.extend(history_entries(caller, record_type, id, 1, None, stored)?);
+    }
+    history::insert_all(connection, vault, &entries)?;
+    let events: Vec<AuditEvent> = created
+        .iter()
+        .map(|(id, _, _)| caller.audit("create", record_type, id))
         .collect();
-    Ok(history::insert_all(connection, vault, &entries)?)
+    audit::append(connection, &events)?;
+    crate::routes::publish::cases_created(
+        connection,
+        record_type,
+        created.iter().map(|(id, owner, _)| (*id, *owner)),
+    )
 }
 
 /// Applies a JSON merge patch (RFC 7396, top level) to the create-request form of a stored record and

@@ -164,11 +164,49 @@ fn identifier_index(vault: &Vault, identifier: &str) -> String {
     vault.blind_index(IDENTIFIER_INDEX, identifier)
 }
 
-pub fn insert(connection: &mut AnyConnection, vault: &Vault, child: &Child) -> Result<(), DbError> {
-    diesel::insert_into(children::table)
-        .values(ChildRow::from_child(child, vault)?)
-        .execute(connection)?;
+/// Stores many new children in one statement (a sync batch's creates). A batch holds at most 1,000
+/// records, well within both backends' limits on bound parameters.
+pub fn insert_all(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    created: &[&Child],
+) -> Result<(), DbError> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let rows = created
+        .iter()
+        .map(|child| ChildRow::from_child(child, vault))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
+    match connection {
+        AnyConnection::Postgresql(pg) => diesel::insert_into(children::table)
+            .values(&rows)
+            .execute(pg)?,
+        AnyConnection::Sqlite(sqlite) => diesel::insert_into(children::table)
+            .values(&rows)
+            .execute(sqlite)?,
+    };
     Ok(())
+}
+
+/// Live children with these ids within the scope (one query for a sync batch's incidents).
+pub fn visible_by_ids(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    ids: &[String],
+    scope: &ReadScope,
+) -> Result<Vec<Child>, DbError> {
+    children::table
+        .into_boxed()
+        .filter(children::id.eq_any(ids.to_vec()))
+        .filter(children::deleted_at.is_null())
+        .filter(children_filter(scope))
+        .select(ChildRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(|row| row.into_child(vault))
+        .collect()
 }
 
 /// A live (not deleted) child within the scope; `NotFound` otherwise.

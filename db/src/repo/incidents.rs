@@ -129,14 +129,29 @@ pub struct IncidentFilter {
     pub external_id: Option<String>,
 }
 
-pub fn insert(
+/// Stores many new incidents in one statement (a sync batch's creates); at most 1,000 per batch,
+/// within both backends' limits on bound parameters.
+pub fn insert_all(
     connection: &mut AnyConnection,
     vault: &Vault,
-    incident: &Incident,
+    created: &[&Incident],
 ) -> Result<(), DbError> {
-    diesel::insert_into(incidents::table)
-        .values(IncidentRow::from_incident(incident, vault)?)
-        .execute(connection)?;
+    if created.is_empty() {
+        return Ok(());
+    }
+    let rows = created
+        .iter()
+        .map(|incident| IncidentRow::from_incident(incident, vault))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
+    match connection {
+        AnyConnection::Postgresql(pg) => diesel::insert_into(incidents::table)
+            .values(&rows)
+            .execute(pg)?,
+        AnyConnection::Sqlite(sqlite) => diesel::insert_into(incidents::table)
+            .values(&rows)
+            .execute(sqlite)?,
+    };
     Ok(())
 }
 

@@ -21,6 +21,7 @@ mod schema;
 mod seed;
 mod stats;
 mod sync_batch;
+mod sync_bulk;
 mod sync_feed;
 mod users;
 mod webhooks;

@@ -11,7 +11,7 @@ use super::dto::{ChildInput, ChildResponse};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::routes::publish;
-use crate::routes::records::{external_id_conflict, new_meta, record_history};
+use crate::routes::records::{external_id_conflict, new_meta, record_creations, record_history};
 
 /// A new child of the caller's agency built from a validated input (not yet stored).
 pub fn build(caller: &Authenticated, input: ChildInput) -> Child {
@@ -43,29 +43,26 @@ pub fn insert(
     caller: &Authenticated,
     child: &Child,
 ) -> Result<(), ApiError> {
-    children::insert(connection, vault, child).map_err(external_id_conflict)?;
-    let stored = ChildResponse::from(child.clone());
-    record_history(
-        connection,
-        vault,
-        caller,
-        "child",
-        &child.meta.id,
-        1,
-        None,
-        &stored,
-    )?;
-    audit::append(
-        connection,
-        &[caller.audit("create", "child", &child.meta.id)],
-    )?;
-    publish::case_upserted(
-        connection,
-        "child",
-        &child.meta.id,
-        1,
-        &child.meta.agency_id,
-    )
+    insert_many(connection, vault, caller, &[child])
+}
+
+/// Stores new children as `insert` does, in one statement per table (a sync batch's creates).
+pub fn insert_many(
+    connection: &mut AnyConnection,
+    vault: &cpims_db::Vault,
+    caller: &Authenticated,
+    created: &[&Child],
+) -> Result<(), ApiError> {
+    children::insert_all(connection, vault, created).map_err(external_id_conflict)?;
+    let stored: Vec<_> = created
+        .iter()
+        .map(|child| {
+            let meta = &child.meta;
+            let wire = ChildResponse::from((*child).clone());
+            (meta.id.as_str(), meta.agency_id.as_str(), wire)
+        })
+        .collect();
+    record_creations(connection, vault, caller, "child", &stored)
 }
 
 /// Applies a validated input to a stored child as its next version; the child must stay under 18 at

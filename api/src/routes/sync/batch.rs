@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::batch_items::{resolver, upsert, BatchResult, Children, Incidents, Referrals};
+use super::batch_creates::upsert_all;
+use super::batch_items::{resolver, BatchResult, Children, Incidents, Referrals};
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::json::{FieldRules, ValidJson};
@@ -110,17 +111,14 @@ pub async fn batch(
             .into_iter()
             .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
             .collect();
-            let mut results = Vec::new();
-            for item in request.children {
-                results.push(upsert::<Children>(
-                    connection,
-                    &vault,
-                    &caller,
-                    item,
-                    |_| Ok(()),
-                    &mut stored_children,
-                )?);
-            }
+            let mut results = upsert_all::<Children>(
+                connection,
+                &vault,
+                &caller,
+                request.children,
+                |_| Ok(()),
+                &mut stored_children,
+            )?;
             let mut child_refs: Vec<String> = request
                 .incidents
                 .iter()
@@ -152,16 +150,14 @@ pub async fn batch(
             .into_iter()
             .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
             .collect();
-            for item in request.incidents {
-                results.push(upsert::<Incidents>(
-                    connection,
-                    &vault,
-                    &caller,
-                    item,
-                    resolver("child_external_id", "child_id", &child_ids),
-                    &mut stored_incidents,
-                )?);
-            }
+            results.extend(upsert_all::<Incidents>(
+                connection,
+                &vault,
+                &caller,
+                request.incidents,
+                resolver("child_external_id", "child_id", &child_ids),
+                &mut stored_incidents,
+            )?);
             let incident_refs: Vec<String> = request
                 .referrals
                 .iter()
@@ -192,16 +188,14 @@ pub async fn batch(
             .into_iter()
             .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
             .collect();
-            for item in request.referrals {
-                results.push(upsert::<Referrals>(
-                    connection,
-                    &vault,
-                    &caller,
-                    item,
-                    resolver("incident_external_id", "incident_id", &incident_ids),
-                    &mut stored_referrals,
-                )?);
-            }
+            results.extend(upsert_all::<Referrals>(
+                connection,
+                &vault,
+                &caller,
+                request.referrals,
+                resolver("incident_external_id", "incident_id", &incident_ids),
+                &mut stored_referrals,
+            )?);
             Ok(results)
         })
     })

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::batch_creates::write_together;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError};
 use crate::extract::json::{flatten, parse, FieldRules};
@@ -40,7 +41,11 @@ pub struct BatchResult {
 }
 
 impl BatchResult {
-    fn invalid(record_type: &str, external_id: Option<String>, errors: Vec<FieldError>) -> Self {
+    pub(super) fn invalid(
+        record_type: &str,
+        external_id: Option<String>,
+        errors: Vec<FieldError>,
+    ) -> Self {
         BatchResult {
             record_type: record_type.to_owned(),
             external_id,
@@ -52,7 +57,13 @@ impl BatchResult {
         }
     }
 
-    fn done(record_type: &str, external_id: &str, id: &str, version: i64, status: &str) -> Self {
+    pub(super) fn done(
+        record_type: &str,
+        external_id: &str,
+        id: &str,
+        version: i64,
+        status: &str,
+    ) -> Self {
         BatchResult {
             record_type: record_type.to_owned(),
             external_id: Some(external_id.to_owned()),
@@ -66,15 +77,15 @@ impl BatchResult {
 }
 
 /// What an item says besides the record's own fields.
-struct Envelope<T> {
-    external_id: String,
+pub(super) struct Envelope<T> {
+    pub(super) external_id: String,
     base_version: Option<i64>,
-    input: T,
+    pub(super) input: T,
 }
 
 /// Takes `base_version` and the named reference fields out of an item, then parses and validates the
 /// rest exactly as the create endpoint would.
-fn envelope<T: DeserializeOwned + Validate + FieldRules>(
+pub(super) fn envelope<T: DeserializeOwned + Validate + FieldRules>(
     mut item: Map<String, Value>,
     resolve: impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError>,
 ) -> Result<Envelope<T>, (Option<String>, Vec<FieldError>)> {
@@ -153,26 +164,39 @@ fn isolated<T>(
 ) -> Result<Result<T, BatchResult>, ApiError> {
     match cpims_db::savepoint(connection, work) {
         Ok(value) => Ok(Ok(value)),
-        Err(ApiError::Validation(errors)) => Ok(Err(BatchResult::invalid(
-            record_type,
-            Some(external_id.to_owned()),
-            errors,
-        ))),
-        Err(ApiError::Conflict(message)) => Ok(Err(BatchResult::invalid(
-            record_type,
-            Some(external_id.to_owned()),
-            vec![FieldError::new("external_id", message)],
-        ))),
-        Err(ApiError::NotFound | ApiError::Forbidden) => Ok(Err(BatchResult::invalid(
-            record_type,
-            Some(external_id.to_owned()),
-            vec![FieldError::new(
-                "external_id",
-                "refers to a record you may not change",
-            )],
-        ))),
-        Err(other) => Err(other),
+        Err(error) => item_failure(record_type, external_id, error).map(Err),
     }
+}
+
+/// An item's refusal (validation, a taken external id, a record out of reach) as its `invalid` result;
+/// any other error aborts the batch.
+pub(super) fn item_failure(
+    record_type: &str,
+    external_id: &str,
+    error: ApiError,
+) -> Result<BatchResult, ApiError> {
+    let errors = match error {
+        ApiError::Validation(errors) => errors,
+        ApiError::Conflict(message) => vec![FieldError::new("external_id", message)],
+        ApiError::NotFound | ApiError::Forbidden => vec![FieldError::new(
+            "external_id",
+            "refers to a record you may not change",
+        )],
+        other => return Err(other),
+    };
+    Ok(BatchResult::invalid(
+        record_type,
+        Some(external_id.to_owned()),
+        errors,
+    ))
+}
+
+/// Whether `item_failure` would report this error against an item rather than abort the batch.
+pub(super) fn is_item_refusal(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Validation(_) | ApiError::Conflict(_) | ApiError::NotFound | ApiError::Forbidden
+    )
 }
 
 fn conflict<R: Serialize>(
@@ -214,6 +238,23 @@ pub trait BatchKind {
         current: Self::Record,
         input: Self::Input,
     ) -> Result<Self::Record, ApiError>;
+    /// Creates records from validated inputs, each checked as `create` checks it: per input, in order,
+    /// the stored record or the refusal `create` would give. By default one at a time, each in its own
+    /// savepoint.
+    fn create_many(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        caller: &Authenticated,
+        inputs: Vec<Self::Input>,
+    ) -> Result<Vec<Result<Self::Record, ApiError>>, ApiError> {
+        let mut outcomes = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            outcomes.push(cpims_db::savepoint(connection, |c| {
+                Self::create(c, vault, caller, input)
+            }));
+        }
+        Ok(outcomes)
+    }
 }
 
 pub struct Children;
@@ -251,6 +292,23 @@ impl BatchKind for Children {
     ) -> Result<Child, ApiError> {
         child_store::update(connection, vault, caller, current, input)
     }
+    fn create_many(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        caller: &Authenticated,
+        inputs: Vec<ChildInput>,
+    ) -> Result<Vec<Result<Child, ApiError>>, ApiError> {
+        let built = inputs
+            .into_iter()
+            .map(|input| Ok(child_store::build(caller, input)))
+            .collect();
+        write_together(
+            connection,
+            built,
+            |c, ready| child_store::insert_many(c, vault, caller, ready),
+            |c, child| child_store::insert(c, vault, caller, child),
+        )
+    }
 }
 
 impl BatchKind for Incidents {
@@ -283,6 +341,24 @@ impl BatchKind for Incidents {
         input: IncidentInput,
     ) -> Result<Incident, ApiError> {
         incident_store::update(connection, vault, caller, current, input)
+    }
+    fn create_many(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        caller: &Authenticated,
+        inputs: Vec<IncidentInput>,
+    ) -> Result<Vec<Result<Incident, ApiError>>, ApiError> {
+        let built = inputs
+            .into_iter()
+            .map(|input| incident_store::build(caller, input))
+            .collect();
+        let checked = incident_store::check_new(connection, vault, caller, built)?;
+        write_together(
+            connection,
+            checked,
+            |c, ready| incident_store::insert_many(c, vault, caller, ready),
+            |c, incident| incident_store::insert(c, vault, caller, incident),
+        )
     }
 }
 
@@ -319,22 +395,17 @@ impl BatchKind for Referrals {
     }
 }
 
-/// One item: parsed after `resolve` has replaced its external references, then created, updated,
-/// left unchanged (identical content) or refused as a conflict (stale `base_version`). `stored` holds
+/// One parsed item: created, updated, left unchanged (identical content) or refused as a conflict
+/// (stale `base_version`). `stored` holds
 /// the agency's records of this type by external id, and learns each record this batch writes.
-pub fn upsert<K: BatchKind>(
+pub(super) fn upsert<K: BatchKind>(
     connection: &mut AnyConnection,
     vault: &Vault,
     caller: &Authenticated,
-    item: Map<String, Value>,
-    resolve: impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError>,
+    item: Envelope<K::Input>,
     stored: &mut HashMap<String, K::Record>,
 ) -> Result<BatchResult, ApiError> {
     let kind = K::RECORD_TYPE;
-    let item = match envelope::<K::Input>(item, resolve) {
-        Ok(item) => item,
-        Err((external_id, errors)) => return Ok(BatchResult::invalid(kind, external_id, errors)),
-    };
     let ext = item.external_id.clone();
     let outcome = match stored.get(&ext).cloned() {
         None => isolated(connection, kind, &ext, |c| {
@@ -377,6 +448,6 @@ pub fn resolver<'a>(
     reference: &'a str,
     id_field: &'a str,
     known: &'a HashMap<String, String>,
-) -> impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError> + 'a {
+) -> impl Fn(&mut Map<String, Value>) -> Result<(), FieldError> + 'a {
     move |item| resolve_reference(item, reference, id_field, known)
 }

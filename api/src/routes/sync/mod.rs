@@ -1,5 +1,6 @@
 //! Synchronisation for bureau systems and CSO apps: bulk upsert by external id and the change feed.
 
 pub mod batch;
+mod batch_creates;
 pub mod batch_items;
 pub mod changes;

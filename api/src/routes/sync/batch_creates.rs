@@ -1,0 +1,147 @@
+//! The creates of a sync batch, written together: a bureau's first sync of its caseload is thousands
+//! of new records, and one statement per table for all of them costs a fraction of one per record.
+
+use std::collections::{HashMap, HashSet};
+
+use cpims_db::{AnyConnection, Vault};
+use serde_json::{Map, Value};
+
+use super::batch_items::{
+    envelope, is_item_refusal, item_failure, upsert, BatchKind, BatchResult, Envelope,
+};
+use crate::auth::Authenticated;
+use crate::error::{ApiError, FieldError};
+
+/// Upserts every item of one record type, with results in request order. An item whose external id is
+/// neither stored nor created earlier in this batch is a create: creates are gathered and written
+/// together by `K::create_many`. Before any other item (an update, or a repeat of an external id the
+/// gathered creates hold) they are written, so the outcome is that of running the items one by one.
+pub fn upsert_all<K: BatchKind>(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    caller: &Authenticated,
+    items: Vec<Map<String, Value>>,
+    resolve: impl Fn(&mut Map<String, Value>) -> Result<(), FieldError>,
+    stored: &mut HashMap<String, K::Record>,
+) -> Result<Vec<BatchResult>, ApiError> {
+    let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(items.len());
+    let mut creates = Creates::default();
+    for item in items {
+        let item: Envelope<K::Input> = match envelope(item, &resolve) {
+            Ok(item) => item,
+            Err((external_id, errors)) => {
+                results.push(Some(BatchResult::invalid(
+                    K::RECORD_TYPE,
+                    external_id,
+                    errors,
+                )));
+                continue;
+            }
+        };
+        if stored.contains_key(&item.external_id) || creates.holds(&item.external_id) {
+            creates.write::<K>(connection, vault, caller, &mut results, stored)?;
+            results.push(Some(upsert::<K>(connection, vault, caller, item, stored)?));
+        } else {
+            creates.gather(results.len(), item);
+            results.push(None);
+        }
+    }
+    creates.write::<K>(connection, vault, caller, &mut results, stored)?;
+    results
+        .into_iter()
+        .map(|result| result.ok_or_else(|| ApiError::Internal("sync item without a result".into())))
+        .collect()
+}
+
+/// Creates gathered but not yet written: each with its place among the results.
+struct Creates<I> {
+    slots: Vec<(usize, String)>,
+    inputs: Vec<I>,
+    external_ids: HashSet<String>,
+}
+
+impl<I> Default for Creates<I> {
+    fn default() -> Self {
+        Creates {
+            slots: Vec::new(),
+            inputs: Vec::new(),
+            external_ids: HashSet::new(),
+        }
+    }
+}
+
+impl<I> Creates<I> {
+    fn holds(&self, external_id: &str) -> bool {
+        self.external_ids.contains(external_id)
+    }
+
+    fn gather(&mut self, slot: usize, item: Envelope<I>) {
+        self.external_ids.insert(item.external_id.clone());
+        self.slots.push((slot, item.external_id));
+        self.inputs.push(item.input);
+    }
+
+    /// Writes the gathered creates, fills their results and teaches `stored` the new records.
+    fn write<K: BatchKind<Input = I>>(
+        &mut self,
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        caller: &Authenticated,
+        results: &mut [Option<BatchResult>],
+        stored: &mut HashMap<String, K::Record>,
+    ) -> Result<(), ApiError> {
+        if self.inputs.is_empty() {
+            return Ok(());
+        }
+        let taken = std::mem::take(self);
+        let outcomes = K::create_many(connection, vault, caller, taken.inputs)?;
+        for ((slot, external_id), outcome) in taken.slots.into_iter().zip(outcomes) {
+            results[slot] = Some(match outcome {
+                Ok(record) => {
+                    let meta = K::meta(&record);
+                    let result = BatchResult::done(
+                        K::RECORD_TYPE,
+                        &external_id,
+                        &meta.id,
+                        meta.version,
+                        "created",
+                    );
+                    stored.insert(external_id, record);
+                    result
+                }
+                Err(error) => item_failure(K::RECORD_TYPE, &external_id, error)?,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Writes the records that passed their checks with one call of `together`, in a savepoint. Should that
+/// be refused (another writer took one of the external ids meanwhile, say), it is rolled back and the
+/// records are written one at a time with `alone`, so that only the offending item fails.
+pub fn write_together<R>(
+    connection: &mut AnyConnection,
+    checked: Vec<Result<R, ApiError>>,
+    together: impl FnOnce(&mut AnyConnection, &[&R]) -> Result<(), ApiError>,
+    alone: impl Fn(&mut AnyConnection, &R) -> Result<(), ApiError>,
+) -> Result<Vec<Result<R, ApiError>>, ApiError> {
+    let outcome = {
+        let ready: Vec<&R> = checked.iter().filter_map(|c| c.as_ref().ok()).collect();
+        if ready.is_empty() {
+            return Ok(checked);
+        }
+        cpims_db::savepoint(connection, |c| together(c, &ready))
+    };
+    match outcome {
+        Ok(()) => Ok(checked),
+        Err(error) if is_item_refusal(&error) => Ok(checked
+            .into_iter()
+            .map(|check| {
+                let record = check?;
+                cpims_db::savepoint(connection, |c| alone(c, &record))?;
+                Ok(record)
+            })
+            .collect()),
+        Err(error) => Err(error),
+    }
+}
