@@ -67,7 +67,7 @@ impl DatabaseTarget {
 }
 
 /// How long a SQLite writer waits for the lock before giving up.
-pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
 /// Opens connections for the pool: SQLite's pragmas, and PostgreSQL's statement timeout so that a
 /// runaway query frees its connection instead of holding it hostage.

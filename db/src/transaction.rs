@@ -4,18 +4,7 @@ use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 
-use std::time::Duration;
-
-use parking_lot::Mutex;
-
-use crate::connection::{AnyConnection, SQLITE_BUSY_TIMEOUT_MS};
-
-/// This process's SQLite writers queue here for the database's single write lock. Waiting on SQLite's
-/// own lock goes through its busy handler, which polls in sleeps of up to 100 ms, so under concurrent
-/// writes most of a request's time was spent asleep; this queue hands the lock straight to the next
-/// writer. After the busy timeout a writer goes ahead without its turn and meets SQLite's own waiting
-/// (as another process writing to the same file always does), so a turn never waits forever.
-static SQLITE_WRITERS: Mutex<()> = Mutex::new(());
+use crate::connection::AnyConnection;
 
 /// Runs `work` in a transaction that is committed only if it returns `Ok`.
 ///
@@ -36,8 +25,6 @@ where
     if nested != Some(false) {
         return connection.transaction(work);
     }
-    let _turn =
-        SQLITE_WRITERS.try_lock_for(Duration::from_millis(u64::from(SQLITE_BUSY_TIMEOUT_MS)));
     with_sqlite(connection, |sqlite| {
         AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
     })?;
