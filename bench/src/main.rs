@@ -4,7 +4,8 @@
 //! `CPIMS_BENCH_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`),
 //! `CPIMS_BENCH_SERVER_BIN` (default: `cpims` beside this binary), `CPIMS_BENCH_OUT` (default
 //! `<target>/bench/results.json`), `CPIMS_BENCH_BULK_CONCURRENCY` (default 2),
-//! `CPIMS_BENCH_STATS_REPETITIONS` (default 11). Only 127.0.0.1 is ever sent to.
+//! `CPIMS_BENCH_STATS_REPETITIONS` (default 11), `CPIMS_BENCH_BACKENDS` (`postgres`, `sqlite` or both,
+//! the default: which backends' steps run, for profiling one of them). Only 127.0.0.1 is ever sent to.
 
 mod api;
 mod load;
@@ -31,6 +32,8 @@ pub struct Settings {
     pub postgres_server: String,
     pub bulk_concurrency: usize,
     pub stats_repetitions: usize,
+    pub run_postgres: bool,
+    pub run_sqlite: bool,
 }
 
 impl Settings {
@@ -70,7 +73,18 @@ impl Settings {
                     .join("bench")
                     .join("results.json")
             });
+        let backends = var("CPIMS_BENCH_BACKENDS").unwrap_or_else(|| "postgres,sqlite".into());
+        let backends: Vec<&str> = backends.split(',').map(str::trim).collect();
+        if backends.is_empty()
+            || backends
+                .iter()
+                .any(|backend| !matches!(*backend, "postgres" | "sqlite"))
+        {
+            return Err("CPIMS_BENCH_BACKENDS lists postgres, sqlite or both".into());
+        }
         Ok(Settings {
+            run_postgres: backends.contains(&"postgres"),
+            run_sqlite: backends.contains(&"sqlite"),
             scale,
             server_binary,
             output,
@@ -143,23 +157,27 @@ async fn run(settings: &Settings) -> Results {
         scale: settings.scale,
         ..Results::default()
     };
-    let name = format!("cpims_bench_{}", chrono::Utc::now().format("%Y%m%d%H%M%S"));
-    match pgsql::create_database(&settings.postgres_server, &name) {
-        Ok(()) => {
-            let url = pgsql::with_database(&settings.postgres_server, &name);
-            if let Err(error) = steps::postgres(settings, &url, &mut results).await {
-                results.failures.push(format!("postgres steps: {error}"));
+    if settings.run_postgres {
+        let name = format!("cpims_bench_{}", chrono::Utc::now().format("%Y%m%d%H%M%S"));
+        match pgsql::create_database(&settings.postgres_server, &name) {
+            Ok(()) => {
+                let url = pgsql::with_database(&settings.postgres_server, &name);
+                if let Err(error) = steps::postgres(settings, &url, &mut results).await {
+                    results.failures.push(format!("postgres steps: {error}"));
+                }
+                if let Err(error) = pgsql::drop_database(&settings.postgres_server, &name) {
+                    results.failures.push(format!("dropping {name}: {error}"));
+                }
             }
-            if let Err(error) = pgsql::drop_database(&settings.postgres_server, &name) {
-                results.failures.push(format!("dropping {name}: {error}"));
-            }
+            Err(error) => results
+                .failures
+                .push(format!("creating database {name}: {error}")),
         }
-        Err(error) => results
-            .failures
-            .push(format!("creating database {name}: {error}")),
     }
-    if let Err(error) = steps::sqlite(settings, &mut results).await {
-        results.failures.push(format!("sqlite step: {error}"));
+    if settings.run_sqlite {
+        if let Err(error) = steps::sqlite(settings, &mut results).await {
+            results.failures.push(format!("sqlite step: {error}"));
+        }
     }
     results
 }

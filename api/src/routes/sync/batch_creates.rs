@@ -44,6 +44,9 @@ pub fn upsert_all<K: BatchKind>(
         } else {
             creates.gather(results.len(), item);
             results.push(None);
+            if creates.inputs.len() >= CREATES_PER_WRITE {
+                creates.write::<K>(connection, vault, caller, &mut results, stored)?;
+            }
         }
     }
     creates.write::<K>(connection, vault, caller, &mut results, stored)?;
@@ -52,6 +55,11 @@ pub fn upsert_all<K: BatchKind>(
         .map(|result| result.ok_or_else(|| ApiError::Internal("sync item without a result".into())))
         .collect()
 }
+
+/// How many creates are written together at most. Larger groups save little once a statement carries a
+/// few hundred rows, and the memory a group needs (its rows, their history and audit entries, the
+/// statements' bound values) is held by the thread that writes it until the allocator reuses it.
+const CREATES_PER_WRITE: usize = 200;
 
 /// Creates gathered but not yet written: each with its place among the results.
 struct Creates<I> {
