@@ -26,6 +26,10 @@ pub struct Config {
     pub pool: PoolSettings,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
+    /// Longest a client may take to send a request's body once the server reads it; past it, 408.
+    pub body_timeout: Duration,
+    /// Longest a client may take to send a request's head; past it, actix answers 408 and closes.
+    pub client_header_timeout: Duration,
     /// Failed logins per username or address within the window that lock further attempts.
     pub login_max_failures: i32,
     pub login_window_secs: i64,
@@ -218,6 +222,10 @@ impl Config {
             max_body_bytes: usize::try_from(number("CPIMS_MAX_BODY_BYTES", 1_048_576)?)
                 .map_err(|_| ConfigError("CPIMS_MAX_BODY_BYTES too large".into()))?,
             workers,
+            body_timeout: Duration::from_millis(number("CPIMS_BODY_TIMEOUT_MS", 30_000)?.max(1)),
+            client_header_timeout: Duration::from_millis(
+                number("CPIMS_CLIENT_HEADER_TIMEOUT_MS", 5_000)?.max(1),
+            ),
         })
     }
 

@@ -64,10 +64,12 @@ pub async fn guard(
         );
         return Ok(reject(request, &problem));
     };
-    let body = match buffer_body(&mut request, state.config.max_body_bytes).await {
+    let limits = (state.config.max_body_bytes, state.config.body_timeout);
+    let body = match buffer_body(&mut request, limits).await {
         Ok(body) => body,
         Err(rest) => {
-            // Too large: hand the handler the whole body so that it answers 413.
+            // Too large or too slow: hand the handler what there is, so that it answers 413 or 408
+            // and the key stays unclaimed for a retry.
             request.set_payload(rest);
             return passthrough(request, next).await;
         }
@@ -160,7 +162,13 @@ fn acceptable_key(value: &HeaderValue) -> Option<String> {
 
 /// Reads the whole body if it fits in `limit`; otherwise gives back a payload that yields everything
 /// read so far followed by the rest.
-async fn buffer_body(request: &mut ServiceRequest, limit: usize) -> Result<Bytes, Payload> {
+/// The body whole, or, when it is too large or does not arrive within `timeout`, what was read with the
+/// rest of the payload behind it, for the handler to refuse (413, 408).
+async fn buffer_body(
+    request: &mut ServiceRequest,
+    (limit, timeout): (usize, std::time::Duration),
+) -> Result<Bytes, Payload> {
+    let deadline = tokio::time::Instant::now() + timeout;
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -171,7 +179,13 @@ async fn buffer_body(request: &mut ServiceRequest, limit: usize) -> Result<Bytes
         return Err(payload);
     }
     let mut buffer = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    loop {
+        let Ok(next) = tokio::time::timeout_at(deadline, payload.next()).await else {
+            return Err(rejoin(vec![Ok(buffer.freeze())], payload));
+        };
+        let Some(chunk) = next else {
+            break;
+        };
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(error) => return Err(rejoin(vec![Ok(buffer.freeze()), Err(error)], payload)),

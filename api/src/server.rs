@@ -90,6 +90,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
         state.config.sequencer_interval,
         Arc::downgrade(&alive),
     );
+    let header_timeout = state.config.client_header_timeout;
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         // The factory owns the worker's liveness token: it lives exactly as long as the server.
@@ -143,6 +144,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             )
             .default_service(web::to(routes::not_found))
     })
+    .client_request_timeout(header_timeout)
     .listen(listener)?;
     if let Some(workers) = workers {
         server = server.workers(workers);

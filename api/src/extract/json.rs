@@ -1,5 +1,5 @@
 //! `ValidJson<T>`: a JSON body that is well-formed (400), typed with no unknown fields (422), within the
-//! size limit (413), sent as JSON (415), and valid by its `validator` rules (422).
+//! size limit (413), sent as JSON (415), sent in time (408), and valid by its `validator` rules (422).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,11 +7,12 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
 
 /// Rules a request body has beyond its `validator` derive (taxonomy look-ups, normalisable formats),
 /// checked in the same pass so that a 422 names every offending field at once.
@@ -50,24 +51,32 @@ impl<T: DeserializeOwned + Validate + FieldRules + 'static> FromRequest for Vali
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
+        let timeout = request
+            .app_data::<web::Data<AppState>>()
+            .map(|state| state.config.body_timeout);
         let body = Bytes::from_request(request, payload);
-        Box::pin(async move { Ok(ValidJson(read(is_json, body).await)) })
+        Box::pin(async move { Ok(ValidJson(read(is_json, body, timeout).await)) })
     }
 }
 
 async fn read<T: DeserializeOwned + Validate + FieldRules>(
     is_json: bool,
     body: impl Future<Output = Result<Bytes, actix_web::Error>>,
+    timeout: Option<std::time::Duration>,
 ) -> Result<T, ApiError> {
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let bytes = body
-        .await
-        .map_err(|error| match error.as_response_error().status_code() {
-            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            _ => ApiError::BadRequest("the request body could not be read".to_owned()),
-        })?;
+    let body = match timeout {
+        Some(timeout) => actix_web::rt::time::timeout(timeout, body)
+            .await
+            .map_err(|_| ApiError::BodyTimeout)?,
+        None => body.await,
+    };
+    let bytes = body.map_err(|error| match error.as_response_error().status_code() {
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest("the request body could not be read".to_owned()),
+    })?;
     let value: T = parse(&bytes)?;
     let mut errors = value
         .validate()

@@ -23,5 +23,6 @@ mod stats;
 mod sync_batch;
 mod sync_bulk;
 mod sync_feed;
+mod timeouts;
 mod users;
 mod webhooks;
