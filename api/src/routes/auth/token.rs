@@ -51,6 +51,7 @@ pub struct TokenResponse {
         (status = 401, description = "Wrong credentials or inactive account", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins: try again after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "Body not sent in time", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
