@@ -1,5 +1,20 @@
 //! CP-IMS storage: one diesel code path over PostgreSQL and SQLite, with pool, migrations and queries.
 
+/// Inserts `$rows` (one row or many) into `$table` and gives the number written. Multi-row VALUES is
+/// backend-specific under `MultiConnection`, so the insert runs on the concrete connection.
+macro_rules! insert_rows {
+    ($connection:expr, $table:expr, $rows:expr) => {
+        match $connection {
+            $crate::connection::AnyConnection::Postgresql(pg) => {
+                diesel::insert_into($table).values($rows).execute(pg)
+            }
+            $crate::connection::AnyConnection::Sqlite(sqlite) => {
+                diesel::insert_into($table).values($rows).execute(sqlite)
+            }
+        }
+    };
+}
+
 pub mod codec;
 pub mod connection;
 pub mod error;

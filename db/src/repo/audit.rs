@@ -90,18 +90,7 @@ pub fn append(connection: &mut AnyConnection, events: &[AuditEvent]) -> Result<(
             detail: event.detail.clone(),
         })
         .collect();
-    match connection {
-        AnyConnection::Postgresql(pg) => {
-            diesel::insert_into(audit_inbox::table)
-                .values(&rows)
-                .execute(pg)?;
-        }
-        AnyConnection::Sqlite(sqlite) => {
-            diesel::insert_into(audit_inbox::table)
-                .values(&rows)
-                .execute(sqlite)?;
-        }
-    }
+    insert_rows!(connection, audit_inbox::table, &rows)?;
     Ok(())
 }
 
@@ -155,18 +144,7 @@ pub(crate) fn chain_pending(connection: &mut AnyConnection, limit: i64) -> Resul
         ids.push(id);
         rows.push(row);
     }
-    match connection {
-        AnyConnection::Postgresql(pg) => {
-            diesel::insert_into(audit_log::table)
-                .values(&rows)
-                .execute(pg)?;
-        }
-        AnyConnection::Sqlite(sqlite) => {
-            diesel::insert_into(audit_log::table)
-                .values(&rows)
-                .execute(sqlite)?;
-        }
-    }
+    insert_rows!(connection, audit_log::table, &rows)?;
     diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(connection)?;
     diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
         .set((

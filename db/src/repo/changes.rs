@@ -81,14 +81,7 @@ pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<
             recorded_at,
         })
         .collect();
-    match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(change_inbox::table)
-            .values(&rows)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(change_inbox::table)
-            .values(&rows)
-            .execute(sqlite)?,
-    };
+    insert_rows!(connection, change_inbox::table, &rows)?;
     Ok(())
 }
 
@@ -139,14 +132,7 @@ pub(crate) fn sequence_pending(
             recorded_at: change.recorded_at,
         });
     }
-    match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(change_feed::table)
-            .values(&rows)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(change_feed::table)
-            .values(&rows)
-            .execute(sqlite)?,
-    };
+    insert_rows!(connection, change_feed::table, &rows)?;
     diesel::delete(change_inbox::table.filter(change_inbox::id.eq_any(&ids)))
         .execute(connection)?;
     diesel::update(change_feed_head::table.filter(change_feed_head::id.eq(1)))

@@ -178,15 +178,7 @@ pub fn insert_all(
         .iter()
         .map(|child| ChildRow::from_child(child, vault))
         .collect::<Result<Vec<_>, _>>()?;
-    // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
-    match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(children::table)
-            .values(&rows)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(children::table)
-            .values(&rows)
-            .execute(sqlite)?,
-    };
+    insert_rows!(connection, children::table, &rows)?;
     Ok(())
 }
 

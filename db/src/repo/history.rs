@@ -62,22 +62,10 @@ pub fn insert_all(
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
-    // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
     // A sync batch's creates write thousands of entries: chunked to stay under SQLite's 32,766 and
     // PostgreSQL's 65,535 bound parameters per statement (ten columns each).
     for chunk in entries.chunks(3000) {
-        match connection {
-            AnyConnection::Postgresql(pg) => {
-                diesel::insert_into(record_history::table)
-                    .values(chunk)
-                    .execute(pg)?;
-            }
-            AnyConnection::Sqlite(sqlite) => {
-                diesel::insert_into(record_history::table)
-                    .values(chunk)
-                    .execute(sqlite)?;
-            }
-        }
+        insert_rows!(connection, record_history::table, chunk)?;
     }
     Ok(())
 }

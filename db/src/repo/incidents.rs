@@ -143,15 +143,7 @@ pub fn insert_all(
         .iter()
         .map(|incident| IncidentRow::from_incident(incident, vault))
         .collect::<Result<Vec<_>, _>>()?;
-    // Multi-row VALUES is backend-specific under MultiConnection, so insert on the concrete connection.
-    match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(incidents::table)
-            .values(&rows)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(incidents::table)
-            .values(&rows)
-            .execute(sqlite)?,
-    };
+    insert_rows!(connection, incidents::table, &rows)?;
     Ok(())
 }
 

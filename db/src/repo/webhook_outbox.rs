@@ -64,14 +64,7 @@ pub fn enqueue(
             created_at: now,
         })
         .collect();
-    Ok(match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(webhook_outbox::table)
-            .values(&rows)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(webhook_outbox::table)
-            .values(&rows)
-            .execute(sqlite)?,
-    })
+    Ok(insert_rows!(connection, webhook_outbox::table, &rows)?)
 }
 
 /// An outbox row claimed for one delivery attempt, with where and how to send it.
@@ -254,14 +247,7 @@ pub fn settle(
             duration_ms: outcome.duration_ms,
             attempted_at: outcome.attempted_at,
         };
-        match connection {
-            AnyConnection::Postgresql(pg) => diesel::insert_into(webhook_deliveries::table)
-                .values(&row)
-                .execute(pg)?,
-            AnyConnection::Sqlite(sqlite) => diesel::insert_into(webhook_deliveries::table)
-                .values(&row)
-                .execute(sqlite)?,
-        };
+        insert_rows!(connection, webhook_deliveries::table, &row)?;
         Ok(())
     })
 }

@@ -115,14 +115,7 @@ pub struct DeliveryRow {
 
 /// Stores a new subscription.
 pub fn insert(connection: &mut AnyConnection, row: &SubscriptionRow) -> Result<(), DbError> {
-    match connection {
-        AnyConnection::Postgresql(pg) => diesel::insert_into(webhook_subscriptions::table)
-            .values(row)
-            .execute(pg)?,
-        AnyConnection::Sqlite(sqlite) => diesel::insert_into(webhook_subscriptions::table)
-            .values(row)
-            .execute(sqlite)?,
-    };
+    insert_rows!(connection, webhook_subscriptions::table, row)?;
     Ok(())
 }
 
