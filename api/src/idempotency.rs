@@ -160,10 +160,8 @@ fn acceptable_key(value: &HeaderValue) -> Option<String> {
     value.to_str().ok().map(str::to_owned)
 }
 
-/// Reads the whole body if it fits in `limit`; otherwise gives back a payload that yields everything
-/// read so far followed by the rest.
-/// The body whole, or, when it is too large or does not arrive within `timeout`, what was read with the
-/// rest of the payload behind it, for the handler to refuse (413, 408).
+/// The body whole, or, when it is larger than `limit` or does not arrive within `timeout`, a payload
+/// that yields everything read so far followed by the rest, for the handler to refuse (413, 408).
 async fn buffer_body(
     request: &mut ServiceRequest,
     (limit, timeout): (usize, std::time::Duration),
