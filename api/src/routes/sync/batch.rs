@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::batch_creates::upsert_all;
-use super::batch_items::{resolver, BatchResult, Children, Incidents, Referrals};
+use super::batch_items::{resolver, BatchResult};
+use super::batch_kinds::{Children, Incidents, Referrals};
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::json::{FieldRules, ValidJson};

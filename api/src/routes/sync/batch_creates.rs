@@ -6,9 +6,8 @@ use std::collections::{HashMap, HashSet};
 use cpims_db::{AnyConnection, Vault};
 use serde_json::{Map, Value};
 
-use super::batch_items::{
-    envelope, is_item_refusal, item_failure, upsert, BatchKind, BatchResult, Envelope,
-};
+use super::batch_items::{envelope, is_item_refusal, item_failure, upsert, BatchResult, Envelope};
+use super::batch_kinds::BatchKind;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError};
 
