@@ -8,13 +8,6 @@ use clap::{Parser, Subcommand};
 use cpims_api::config::Config;
 use cpims_api::server::{self, StartupError};
 
-/// jemalloc instead of glibc's malloc. glibc gives each thread that allocates its own arena (up to
-/// eight per core) and keeps every arena at its high-water mark, so the many blocking threads that run
-/// database work held several hundred MB after a bulk sync; jemalloc shares a few arenas among all
-/// threads and returns freed pages to the system.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 #[derive(Parser)]
 #[command(
     name = "cpims",
