@@ -77,6 +77,7 @@ async fn read<T: DeserializeOwned + Validate + FieldRules>(
         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
         _ => ApiError::BadRequest("the request body could not be read".to_owned()),
     })?;
+    require_object(&bytes)?;
     let value: T = parse(&bytes)?;
     let mut errors = value
         .validate()
@@ -90,6 +91,24 @@ async fn read<T: DeserializeOwned + Validate + FieldRules>(
         return Err(ApiError::Validation(errors));
     }
     Ok(value)
+}
+
+/// Every request body in the contract is an object, but serde reads a struct from a JSON array too
+/// (positionally, and `[]` as all defaults): refuse any other top-level value before it gets that far.
+fn require_object(bytes: &[u8]) -> Result<(), ApiError> {
+    let first = bytes
+        .iter()
+        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
+    if first == Some(&b'{') {
+        return Ok(());
+    }
+    // Well-formed JSON of another type is a content error (422); anything else stays a syntax error.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map_err(|error| ApiError::MalformedJson(strip_position(&error.to_string())))?;
+    Err(ApiError::Validation(vec![FieldError::new(
+        "body",
+        "must be a JSON object",
+    )]))
 }
 
 /// Parses JSON, telling syntax errors (400) from content errors (422, with the field's path).

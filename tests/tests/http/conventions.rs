@@ -78,6 +78,41 @@ async fn unknown_fields_are_rejected_naming_the_field() {
 }
 
 #[tokio::test]
+async fn bodies_that_are_not_objects_are_422_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    // serde would read `[]` as a batch of nothing and a positional array as a child.
+    let child_as_array = json!([null, "Canary", null, "female"]);
+    for (path, body) in [
+        ("/api/v1/sync/batch", json!([])),
+        ("/api/v1/sync/batch", json!([[], [], []])),
+        ("/api/v1/children", child_as_array),
+        ("/api/v1/children", json!("child")),
+        ("/api/v1/children", json!(null)),
+        ("/api/v1/incidents", json!(42)),
+    ] {
+        let reply = app
+            .call(Method::POST, path, &cast.worker_a, Some(body.clone()))
+            .await;
+        assert_eq!(reply.status, 422, "{path} {body}: {}", reply.body);
+        assert_eq!(reply.error_fields(), vec!["body"], "{path} {body}");
+    }
+    let truncated = app
+        .request(Method::POST, "/api/v1/sync/batch")
+        .bearer_auth(&cast.worker_a)
+        .header("content-type", "application/json")
+        .body("[1, 2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(truncated.status(), 400, "malformed stays a syntax error");
+    let listed = app
+        .call(Method::GET, "/api/v1/children", &cast.admin, None)
+        .await;
+    assert_eq!(listed.body["data"], json!([]), "nothing was written");
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_413() {
     let app = TestApp::spawn_with(&[("CPIMS_MAX_BODY_BYTES", "2048")]).await;
     let admin = app.admin_token().await;
