@@ -9,14 +9,13 @@ use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::web::{self, PayloadConfig, QueryConfig};
 use actix_web::{App, HttpResponse, HttpServer};
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
 use crate::config::{Config, ConfigError};
-use crate::openapi::ApiDoc;
 use crate::routes;
+use crate::routes::docs::spec::SpecDocument;
 use crate::state::AppState;
 use crate::telemetry::CpimsRootSpan;
 use crate::webhooks::worker::WorkerSettings;
@@ -92,6 +91,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
     );
     let header_timeout = state.config.client_header_timeout;
     let data = web::Data::new(state);
+    let spec = web::Data::new(SpecDocument::generate());
     let mut server = HttpServer::new(move || {
         // The factory owns the worker's liveness token: it lives exactly as long as the server.
         let _alive = &alive;
@@ -118,6 +118,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             .max_age(600);
         App::new()
             .app_data(data.clone())
+            .app_data(spec.clone())
             .app_data(PayloadConfig::new(config.max_body_bytes))
             .app_data(QueryConfig::default().error_handler(crate::extract::query_error))
             .wrap(cors)
@@ -140,7 +141,8 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
                     .finish()
             }))
             .service(
-                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(SwaggerConfig::from("/api-docs/openapi.json")),
             )
             .default_service(web::to(routes::not_found))
     })

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod children;
+pub mod docs;
 pub mod health;
 pub mod incidents;
 pub mod me;
@@ -205,6 +206,11 @@ pub fn probes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/readyz")
                 .route(web::get().to(health::readyz::readyz))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/api-docs/openapi.json")
+                .route(web::get().to(docs::spec::openapi_document))
                 .default_service(not_allowed("GET")),
         );
 }
