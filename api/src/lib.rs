@@ -10,6 +10,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod keys_cli;
+pub mod malloc_arenas;
 pub mod openapi;
 pub mod request_id;
 pub mod retention;

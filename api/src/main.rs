@@ -98,6 +98,10 @@ fn main() -> ExitCode {
         print!("{}", cpims_api::openapi::openapi_json());
         return ExitCode::SUCCESS;
     }
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    let reexec_failure = serving
+        .then(cpims_api::malloc_arenas::reexec_with_bounded_arenas)
+        .flatten();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -106,6 +110,9 @@ fn main() -> ExitCode {
         }
     };
     cpims_api::telemetry::init(config.log_format);
+    if let Some(error) = reexec_failure {
+        tracing::warn!(%error, "could not restart with bounded malloc arenas; running with glibc's defaults");
+    }
     if let Some(Command::Audit { action }) = cli.command {
         return audit(config, action);
     }
