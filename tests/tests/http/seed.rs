@@ -87,6 +87,9 @@ async fn row_counts(app: &TestApp) -> Vec<i64> {
     tokio::task::spawn_blocking(move || {
         let mut connection = cpims_db::checkout(&pool).unwrap();
         let connection = &mut *connection;
+        // Audit entries wait in the inbox until the background sequencer chains them: settle first, or
+        // an entry committed before the first count may reach audit_log only before the second.
+        cpims_db::repo::sequencer::settle(connection).unwrap();
         vec![
             agencies::table.count().get_result(connection).unwrap(),
             users::table.count().get_result(connection).unwrap(),
