@@ -15,7 +15,6 @@ use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
 use crate::config::{Config, ConfigError};
 use crate::routes;
-use crate::routes::docs::spec::SpecDocument;
 use crate::state::AppState;
 use crate::telemetry::CpimsRootSpan;
 use crate::webhooks::worker::WorkerSettings;
@@ -91,7 +90,6 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
     );
     let header_timeout = state.config.client_header_timeout;
     let data = web::Data::new(state);
-    let spec = web::Data::new(SpecDocument::generate());
     let mut server = HttpServer::new(move || {
         // The factory owns the worker's liveness token: it lives exactly as long as the server.
         let _alive = &alive;
@@ -118,7 +116,6 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             .max_age(600);
         App::new()
             .app_data(data.clone())
-            .app_data(spec.clone())
             .app_data(PayloadConfig::new(config.max_body_bytes))
             .app_data(QueryConfig::default().error_handler(crate::extract::query_error))
             .wrap(cors)
