@@ -1,0 +1,77 @@
+//! `cpims serve` runs with glibc's malloc arenas bounded: it re-executes itself once with
+//! `MALLOC_ARENA_MAX` set, in the same process, and leaves an operator's own setting alone.
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Starts the server on a fresh SQLite file and returns it once it logs that it is listening.
+fn start_server(dir: &std::path::Path, arena_max: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cpims"));
+    command
+        .arg("serve")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/cpims.sqlite3", dir.display()),
+        )
+        .env("CPIMS_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(value) = arena_max {
+        command.env("MALLOC_ARENA_MAX", value);
+    }
+    let mut server = command.spawn().expect("the server starts");
+    let stdout = server.stdout.take().expect("stdout is piped");
+    let listening = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.contains("cpims listening"));
+    assert!(listening, "the server logged that it listens");
+    server
+}
+
+fn environment_of(server: &Child) -> Vec<String> {
+    std::fs::read(format!("/proc/{}/environ", server.id()))
+        .expect("the server's environment is readable")
+        .split(|byte| *byte == 0)
+        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect()
+}
+
+fn stop(mut server: Child) {
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn the_server_bounds_its_arenas_in_the_same_process() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let server = start_server(dir.path(), None);
+    let environment = environment_of(&server);
+    stop(server);
+    assert!(
+        environment
+            .iter()
+            .any(|entry| entry == "MALLOC_ARENA_MAX=2"),
+        "{environment:?}"
+    );
+}
+
+#[test]
+fn an_operators_arena_setting_is_kept() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let server = start_server(dir.path(), Some("6"));
+    let environment = environment_of(&server);
+    stop(server);
+    assert!(
+        environment
+            .iter()
+            .any(|entry| entry == "MALLOC_ARENA_MAX=6"),
+        "{environment:?}"
+    );
+}
