@@ -92,6 +92,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    let inherited_arenas = std::env::var_os(cpims_api::malloc_arenas::ARENA_VARIABLE);
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
@@ -100,7 +101,7 @@ fn main() -> ExitCode {
     }
     let serving = matches!(cli.command, None | Some(Command::Serve));
     let reexec_failure = serving
-        .then(cpims_api::malloc_arenas::reexec_with_bounded_arenas)
+        .then(|| cpims_api::malloc_arenas::reexec_with_bounded_arenas(inherited_arenas.as_deref()))
         .flatten();
     let config = match Config::from_env() {
         Ok(config) => config,

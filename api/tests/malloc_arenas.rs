@@ -77,3 +77,19 @@ fn an_operators_arena_setting_is_kept() {
         "{environment:?}"
     );
 }
+
+#[test]
+fn a_setting_from_the_env_file_reaches_the_allocator() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join(".env"), "MALLOC_ARENA_MAX=3\n").expect("an .env file");
+    let server = start_server(dir.path(), None);
+    let environment = environment_of(&server);
+    stop(server);
+    // Only a re-executed process has it in its initial environment, where glibc reads it.
+    assert!(
+        environment
+            .iter()
+            .any(|entry| entry == "MALLOC_ARENA_MAX=3"),
+        "{environment:?}"
+    );
+}
