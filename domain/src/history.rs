@@ -4,6 +4,22 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+/// The field name of a creation snapshot: a record's version 1 stored as one history entry whose new
+/// value is a JSON object of every field's first value, instead of one entry per field. Readers expand
+/// it back into per-field entries ([`expand_creation_snapshot`]); no record has a field of this name.
+pub const CREATION_SNAPSHOT_FIELD: &str = "*";
+
+/// The per-field `(field, value)` pairs of a creation snapshot's new value, sorted by field as
+/// [`diff_fields`] sorts them; `None` when the text is not a JSON object (an erased snapshot has no text).
+pub fn expand_creation_snapshot(snapshot: &str) -> Option<Vec<(String, Value)>> {
+    let Value::Object(fields) = serde_json::from_str(snapshot).ok()? else {
+        return None;
+    };
+    let mut fields: Vec<(String, Value)> = fields.into_iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(fields)
+}
+
 /// One changed field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldChange {
@@ -114,5 +130,20 @@ mod tests {
             vec![change("sex", Value::Null, json!("male"))]
         );
         assert!(diff_fields(&json!([1]), &json!("x"), &[]).is_empty());
+    }
+
+    #[test]
+    fn a_creation_snapshot_expands_to_its_fields_in_diff_order() {
+        let fields = expand_creation_snapshot(r#"{"sex":"female","age":12,"district":null}"#);
+        assert_eq!(
+            fields,
+            Some(vec![
+                ("age".to_owned(), json!(12)),
+                ("district".to_owned(), Value::Null),
+                ("sex".to_owned(), json!("female")),
+            ])
+        );
+        assert_eq!(expand_creation_snapshot("[1]"), None);
+        assert_eq!(expand_creation_snapshot("not json"), None);
     }
 }

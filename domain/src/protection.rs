@@ -31,6 +31,12 @@ pub fn is_personal_field(record_type: &str, field: &str) -> bool {
     fields.contains(&field)
 }
 
+/// Whether a history entry's values are sealed: those of personal fields, and creation snapshots, which
+/// hold every field of the new record.
+pub fn is_sealed_history_field(record_type: &str, field: &str) -> bool {
+    field == crate::history::CREATION_SNAPSHOT_FIELD || is_personal_field(record_type, field)
+}
+
 /// A full name folded so that spellings a case worker would call the same name compare equal: case,
 /// spacing and punctuation, Latin diacritics, Arabic-script vowel marks and tatweel, and the Urdu,
 /// Arabic and Persian code points of the same letter (yeh, kaf, heh, alef with hamza or madda).

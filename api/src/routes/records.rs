@@ -87,7 +87,8 @@ pub async fn audit_denial<T>(
     outcome
 }
 
-/// Records the field-level difference between two wire representations of a record as `version`.
+/// Records the field-level difference between two wire representations of a record as `version`; a
+/// creation (no `old`) as one creation snapshot.
 // The record's identity, its two states and where to write: each is needed, none belongs together.
 #[allow(clippy::too_many_arguments)]
 pub fn record_history<T: Serialize>(
@@ -101,6 +102,10 @@ pub fn record_history<T: Serialize>(
     new: &T,
 ) -> Result<(), ApiError> {
     let entries = history_entries(caller, record_type, record_id, version, old, new)?;
+    let entries = match old {
+        None => history::creation_snapshot(entries).into_iter().collect(),
+        Some(_) => entries,
+    };
     Ok(history::insert_all(connection, vault, &entries)?)
 }
 
@@ -142,7 +147,7 @@ pub fn history_entries<T: Serialize>(
 }
 
 /// The rest of storing new children or incidents once their rows are in: each one's history (every
-/// field as of version 1), a `create` audit entry and a change-feed entry, all of them in one statement
+/// field as of version 1, as one creation snapshot), a `create` audit entry and a change-feed entry, all of them in one statement
 /// per table. `created` pairs each record's wire form with its id and owning agency.
 pub fn record_creations<T: Serialize>(
     connection: &mut AnyConnection,
@@ -151,9 +156,10 @@ pub fn record_creations<T: Serialize>(
     record_type: &'static str,
     created: &[(&str, &str, T)],
 ) -> Result<(), ApiError> {
-    let mut entries = Vec::new();
+    let mut entries = Vec::with_capacity(created.len());
     for (id, _, stored) in created {
-        entries.extend(history_entries(caller, record_type, id, 1, None, stored)?);
+        let fields = history_entries(caller, record_type, id, 1, None, stored)?;
+        entries.extend(history::creation_snapshot(fields));
     }
     history::insert_all(connection, vault, &entries)?;
     let events: Vec<AuditEvent> = created

@@ -1,6 +1,7 @@
 //! Field-level change history of children, incidents and referrals.
 
-use cpims_domain::protection::is_personal_field;
+use cpims_domain::history::{expand_creation_snapshot, CREATION_SNAPSHOT_FIELD};
+use cpims_domain::protection::is_sealed_history_field;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -30,8 +31,33 @@ pub(crate) fn sealed_field(field: &str) -> String {
     format!("history.{field}")
 }
 
-/// Stores the entries of one change; one statement for all of them. Values of personal fields are
-/// sealed like the record's own.
+/// Folds the per-field entries of one record's creation (version 1, no old values) into one creation
+/// snapshot entry: a sync batch's thousand creates then write a thousand history rows, not fifteen
+/// thousand. [`of_record`] expands it back, so readers see the same per-field entries either way.
+/// `None` when there are no entries.
+pub fn creation_snapshot(entries: Vec<HistoryEntry>) -> Option<HistoryEntry> {
+    let first = entries.first()?.clone();
+    let mut snapshot = String::from("{");
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            snapshot.push(',');
+        }
+        // Field names are the DTO's own identifiers; the value is already JSON text.
+        snapshot.push_str(&serde_json::Value::from(entry.field.as_str()).to_string());
+        snapshot.push(':');
+        snapshot.push_str(entry.new_value.as_deref().unwrap_or("null"));
+    }
+    snapshot.push('}');
+    Some(HistoryEntry {
+        field: CREATION_SNAPSHOT_FIELD.to_owned(),
+        old_value: None,
+        new_value: Some(snapshot),
+        ..first
+    })
+}
+
+/// Stores the entries of one change; one statement for all of them. Values of personal fields, and
+/// creation snapshots, are sealed like the record's own.
 pub fn insert_all(
     connection: &mut AnyConnection,
     vault: &Vault,
@@ -43,7 +69,7 @@ pub fn insert_all(
     let entries = entries
         .iter()
         .map(|entry| {
-            if !is_personal_field(&entry.record_type, &entry.field) {
+            if !is_sealed_history_field(&entry.record_type, &entry.field) {
                 return Ok(entry.clone());
             }
             let field = sealed_field(&entry.field);
@@ -70,7 +96,7 @@ pub fn insert_all(
     Ok(())
 }
 
-/// The whole history of a record, oldest first.
+/// The whole history of a record, oldest first, creation snapshots expanded into per-field entries.
 pub fn of_record(
     connection: &mut AnyConnection,
     vault: &Vault,
@@ -83,10 +109,10 @@ pub fn of_record(
         .order(record_history::id.asc())
         .select(HistoryEntry::as_select())
         .load(connection)?;
-    entries
+    let opened = entries
         .into_iter()
         .map(|entry| {
-            if !is_personal_field(&entry.record_type, &entry.field) {
+            if !is_sealed_history_field(&entry.record_type, &entry.field) {
                 return Ok(entry);
             }
             let field = sealed_field(&entry.field);
@@ -103,6 +129,29 @@ pub fn of_record(
                 )?,
                 ..entry
             })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    Ok(opened.into_iter().flat_map(expand).collect())
+}
+
+/// A creation snapshot as the per-field entries it stands for (none once retention erased it); any
+/// other entry as it is.
+fn expand(entry: HistoryEntry) -> Vec<HistoryEntry> {
+    if entry.field != CREATION_SNAPSHOT_FIELD {
+        return vec![entry];
+    }
+    let fields = entry
+        .new_value
+        .as_deref()
+        .and_then(expand_creation_snapshot)
+        .unwrap_or_default();
+    fields
+        .into_iter()
+        .map(|(field, value)| HistoryEntry {
+            field,
+            old_value: None,
+            new_value: Some(value.to_string()).filter(|_| !value.is_null()),
+            ..entry.clone()
         })
         .collect()
 }

@@ -7,7 +7,7 @@
 //! beside a live server never overwrites a newer change (that row is sealed under whatever key the
 //! server uses, and a later run picks it up if that is still an old one).
 
-use cpims_domain::protection::is_personal_field;
+use cpims_domain::protection::is_sealed_history_field;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -334,7 +334,7 @@ fn reseal_history(
                 if left.is_some_and(|left| rewritten >= left) {
                     return Ok((rewritten, Some(id)));
                 }
-                if !is_personal_field(&record_type, &field) {
+                if !is_sealed_history_field(&record_type, &field) {
                     continue;
                 }
                 let sealed_field = crate::repo::history::sealed_field(&field);

@@ -187,3 +187,114 @@ async fn a_taken_external_id_fails_only_its_own_create() {
     external_ids.sort_unstable();
     assert_eq!(external_ids, vec!["NEW-1", "NEW-2"], "nothing half-written");
 }
+
+/// The `record_history` rows of one record: (version, field, new value as stored).
+fn stored_history(app: &TestApp, record_id: &str) -> Vec<(i64, String, Option<String>)> {
+    use cpims_db::schema::record_history;
+    use diesel::prelude::*;
+    let mut connection = cpims_db::checkout(&app.state.pool).unwrap();
+    record_history::table
+        .filter(record_history::record_id.eq(record_id))
+        .order(record_history::id.asc())
+        .select((
+            record_history::version,
+            record_history::field,
+            record_history::new_value,
+        ))
+        .load(&mut *connection)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_creation_is_one_sealed_history_row_read_back_field_by_field() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let results = sync(&app, &cast, json!({"children": [child("H-1", "Sana")]})).await;
+    let id = results[0]["id"].as_str().unwrap().to_owned();
+
+    let stored = stored_history(&app, &id);
+    assert_eq!(
+        stored.len(),
+        1,
+        "one row for the whole creation: {stored:?}"
+    );
+    assert_eq!((stored[0].0, stored[0].1.as_str()), (1, "*"));
+    let sealed = stored[0].2.as_deref().unwrap();
+    assert!(
+        sealed.starts_with("enc:") && !sealed.contains("Sana"),
+        "the snapshot holds the name, so it is sealed"
+    );
+
+    let history = data(
+        &app,
+        &cast.worker_a,
+        &format!("/api/v1/children/{id}/history"),
+    )
+    .await;
+    let fields: Vec<(&str, &Value, &Value)> = history
+        .iter()
+        .map(|h| {
+            (
+                h["field"].as_str().unwrap(),
+                &h["old_value"],
+                &h["new_value"],
+            )
+        })
+        .collect();
+    let named: Vec<&str> = fields.iter().map(|(field, _, _)| *field).collect();
+    let mut sorted = named.clone();
+    sorted.sort_unstable();
+    assert_eq!(named, sorted, "field by field, in field order");
+    for (field, value) in [
+        ("given_name", json!("Sana")),
+        ("sex", json!("female")),
+        ("date_of_birth", json!("2015-05-05")),
+        ("province", json!("Punjab")),
+        ("external_id", json!("H-1")),
+    ] {
+        assert!(
+            fields.contains(&(field, &Value::Null, &value)),
+            "{field} set to {value} at creation: {fields:?}"
+        );
+    }
+    assert!(
+        !named.contains(&"version") && !named.contains(&"*") && !named.contains(&"family_name"),
+        "untracked and unset fields are not listed: {named:?}"
+    );
+    assert!(history.iter().all(|h| h["version"] == 1));
+
+    // A later change is still recorded field by field, after the expanded creation.
+    let renamed = app
+        .call_if_match(
+            Method::PATCH,
+            &format!("/api/v1/children/{id}"),
+            &cast.worker_a,
+            1,
+            json!({"given_name": "Sana Bibi"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(stored_history(&app, &id).len(), 2);
+    let history = data(
+        &app,
+        &cast.worker_a,
+        &format!("/api/v1/children/{id}/history"),
+    )
+    .await;
+    let last = history.last().unwrap();
+    assert_eq!(
+        (
+            &last["version"],
+            &last["field"],
+            &last["old_value"],
+            &last["new_value"]
+        ),
+        (
+            &json!(2),
+            &json!("given_name"),
+            &json!("Sana"),
+            &json!("Sana Bibi")
+        )
+    );
+    assert_eq!(history.len(), fields.len() + 1);
+}
