@@ -15,6 +15,19 @@ macro_rules! insert_rows {
     };
 }
 
+/// Inserts a slice of rows like `insert_rows!`, but a lone row as a single-row INSERT: diesel keeps that
+/// as a prepared statement on the connection, while a multi-row INSERT (whose text depends on the row
+/// count) is parsed and planned anew every time, and most writes insert one row per table.
+macro_rules! insert_slice {
+    ($connection:expr, $table:expr, $rows:expr) => {{
+        let rows: &[_] = $rows;
+        match rows {
+            [row] => insert_rows!($connection, $table, row),
+            rows => insert_rows!($connection, $table, rows),
+        }
+    }};
+}
+
 pub mod codec;
 pub mod connection;
 pub mod error;

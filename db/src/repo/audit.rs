@@ -24,6 +24,8 @@ pub struct AuditEvent {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub seq: i64,
     pub occurred_at: String,
@@ -57,6 +59,8 @@ impl AuditRow {
 /// A pending entry as written by [`append`].
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_inbox)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 struct InboxEntry {
     occurred_at: String,
     actor_user_id: Option<String>,
@@ -90,7 +94,7 @@ pub fn append(connection: &mut AnyConnection, events: &[AuditEvent]) -> Result<(
             detail: event.detail.clone(),
         })
         .collect();
-    insert_rows!(connection, audit_inbox::table, &rows)?;
+    insert_slice!(connection, audit_inbox::table, &rows)?;
     Ok(())
 }
 
@@ -144,7 +148,7 @@ pub(crate) fn chain_pending(connection: &mut AnyConnection, limit: i64) -> Resul
         ids.push(id);
         rows.push(row);
     }
-    insert_rows!(connection, audit_log::table, &rows)?;
+    insert_slice!(connection, audit_log::table, &rows)?;
     diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(connection)?;
     diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
         .set((

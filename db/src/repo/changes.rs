@@ -42,6 +42,8 @@ pub struct NewChange {
 /// A published change.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = change_feed)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 pub struct ChangeRow {
     pub seq: i64,
     pub record_type: String,
@@ -55,6 +57,8 @@ pub struct ChangeRow {
 /// A change waiting for its number.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = change_inbox)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 struct PendingChange {
     record_type: String,
     record_id: String,
@@ -81,7 +85,7 @@ pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<
             recorded_at,
         })
         .collect();
-    insert_rows!(connection, change_inbox::table, &rows)?;
+    insert_slice!(connection, change_inbox::table, &rows)?;
     Ok(())
 }
 
@@ -132,7 +136,7 @@ pub(crate) fn sequence_pending(
             recorded_at: change.recorded_at,
         });
     }
-    insert_rows!(connection, change_feed::table, &rows)?;
+    insert_slice!(connection, change_feed::table, &rows)?;
     diesel::delete(change_inbox::table.filter(change_inbox::id.eq_any(&ids)))
         .execute(connection)?;
     diesel::update(change_feed_head::table.filter(change_feed_head::id.eq(1)))

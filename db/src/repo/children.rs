@@ -16,6 +16,8 @@ use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = children, treat_none_as_null = true)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 struct ChildRow {
     id: String,
     agency_id: String,
@@ -178,7 +180,7 @@ pub fn insert_all(
         .iter()
         .map(|child| ChildRow::from_child(child, vault))
         .collect::<Result<Vec<_>, _>>()?;
-    insert_rows!(connection, children::table, &rows)?;
+    insert_slice!(connection, children::table, &rows)?;
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use crate::vault::Vault;
 /// One changed field of one version of a record; values are JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = record_history)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 pub struct HistoryEntry {
     pub id: String,
     /// `child`, `incident` or `referral`.
@@ -91,7 +93,7 @@ pub fn insert_all(
     // A sync batch's creates write thousands of entries: chunked to stay under SQLite's 32,766 and
     // PostgreSQL's 65,535 bound parameters per statement (ten columns each).
     for chunk in entries.chunks(3000) {
-        insert_rows!(connection, record_history::table, chunk)?;
+        insert_slice!(connection, record_history::table, chunk)?;
     }
     Ok(())
 }

@@ -18,6 +18,8 @@ use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = incidents, treat_none_as_null = true)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 struct IncidentRow {
     id: String,
     agency_id: String,
@@ -143,7 +145,7 @@ pub fn insert_all(
         .iter()
         .map(|incident| IncidentRow::from_incident(incident, vault))
         .collect::<Result<Vec<_>, _>>()?;
-    insert_rows!(connection, incidents::table, &rows)?;
+    insert_slice!(connection, incidents::table, &rows)?;
     Ok(())
 }
 

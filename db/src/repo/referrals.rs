@@ -16,6 +16,8 @@ use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = referrals, treat_none_as_null = true)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 struct ReferralRow {
     id: String,
     agency_id: String,

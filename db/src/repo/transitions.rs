@@ -10,6 +10,8 @@ use crate::vault::Vault;
 /// One recorded status change.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = status_transitions)]
+// None inserts NULL, not DEFAULT: one fixed INSERT text, which diesel keeps prepared.
+#[diesel(treat_none_as_default_value = false)]
 pub struct Transition {
     pub id: String,
     /// `incident` or `referral`.

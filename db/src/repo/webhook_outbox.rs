@@ -64,7 +64,7 @@ pub fn enqueue(
             created_at: now,
         })
         .collect();
-    Ok(insert_rows!(connection, webhook_outbox::table, &rows)?)
+    Ok(insert_slice!(connection, webhook_outbox::table, &rows)?)
 }
 
 /// An outbox row claimed for one delivery attempt, with where and how to send it.
