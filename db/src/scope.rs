@@ -1,7 +1,7 @@
 //! Turns the domain's [`ReadScope`] into SQL filters, so that a list never includes what a single
 //! GET would refuse: both go through these functions.
 
-use cpims_domain::access::ReadScope;
+use cpims_domain::access::{scope_matches, ReadScope, RecordFacts, RecordKind};
 use cpims_domain::case::ReferralStatus;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
@@ -26,6 +26,22 @@ pub fn granting_statuses() -> Vec<&'static str> {
 
 fn always(value: bool) -> diesel::expression::SqlLiteral<Bool> {
     diesel::dsl::sql::<Bool>(if value { "1 = 1" } else { "1 = 0" })
+}
+
+/// Whether the scope covers a child or incident owned by `owner` with no referral needed (everything, or
+/// the caller's own agency's record). A single-record read by id checks this first with a prepared
+/// statement, and asks [`children_filter`] or [`incidents_filter`] only when it is false.
+pub fn covered_without_grants(scope: &ReadScope, kind: RecordKind, owner: &str) -> bool {
+    scope_matches(
+        scope,
+        &RecordFacts {
+            kind,
+            owner_agency_id: owner,
+            granted_to_caller: false,
+            receiving_agency_id: None,
+            referral_status: None,
+        },
+    )
 }
 
 /// Which children rows the scope covers.

@@ -1,6 +1,6 @@
 //! Children: scoped fetch and list, insert, versioned update and soft delete.
 
-use cpims_domain::access::ReadScope;
+use cpims_domain::access::{ReadScope, RecordKind};
 use cpims_domain::case::{Sex, UrbanRural};
 use cpims_domain::protection::fold_full_name;
 use cpims_domain::records::{Child, RecordMeta};
@@ -11,7 +11,7 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::page::{Page, PageRequest};
 use crate::schema::children;
-use crate::scope::children_filter;
+use crate::scope::{children_filter, covered_without_grants};
 use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -210,6 +210,16 @@ pub fn find_visible(
     id: &str,
     scope: &ReadScope,
 ) -> Result<Child, DbError> {
+    // Most reads are of the caller's own records: a prepared lookup by id settles those, and only a
+    // record of another agency needs the scope's own SQL (its referral grants), exactly as lists do.
+    let row: ChildRow = children::table
+        .filter(children::id.eq(id))
+        .filter(children::deleted_at.is_null())
+        .select(ChildRow::as_select())
+        .first(connection)?;
+    if covered_without_grants(scope, RecordKind::Child, &row.agency_id) {
+        return row.into_child(vault);
+    }
     children::table
         .into_boxed()
         .filter(children::id.eq(id.to_owned()))

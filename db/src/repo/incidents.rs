@@ -1,6 +1,6 @@
 //! Incidents: scoped fetch and list, insert, versioned update and soft delete.
 
-use cpims_domain::access::ReadScope;
+use cpims_domain::access::{ReadScope, RecordKind};
 use cpims_domain::case::{
     IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, RiskLevel,
     UrbanRural,
@@ -13,7 +13,7 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::page::{Page, PageRequest};
 use crate::schema::incidents;
-use crate::scope::incidents_filter;
+use crate::scope::{covered_without_grants, incidents_filter};
 use crate::vault::Vault;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -156,6 +156,16 @@ pub fn find_visible(
     id: &str,
     scope: &ReadScope,
 ) -> Result<Incident, DbError> {
+    // Most reads are of the caller's own records: a prepared lookup by id settles those, and only a
+    // record of another agency needs the scope's own SQL (its referral grants), exactly as lists do.
+    let row: IncidentRow = incidents::table
+        .filter(incidents::id.eq(id))
+        .filter(incidents::deleted_at.is_null())
+        .select(IncidentRow::as_select())
+        .first(connection)?;
+    if covered_without_grants(scope, RecordKind::Incident, &row.agency_id) {
+        return row.into_incident(vault);
+    }
     incidents::table
         .into_boxed()
         .filter(incidents::id.eq(id.to_owned()))
