@@ -134,6 +134,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Reads an already parsed JSON value as `T`, naming the offending field's path in a 422 as [`parse`]
+/// does (a value has no syntax left to get wrong).
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::Validation(vec![FieldError::new(
+            field,
+            strip_position(&error.into_inner().to_string()),
+        )])
+    })
+}
+
 /// serde_json appends "at line L column C"; keep the message, the position is noise for a client.
 fn strip_position(message: &str) -> String {
     message

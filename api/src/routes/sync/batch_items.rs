@@ -14,7 +14,7 @@ use validator::Validate;
 use super::batch_kinds::BatchKind;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError};
-use crate::extract::json::{flatten, parse, FieldRules};
+use crate::extract::json::{flatten, parse_value, FieldRules};
 
 /// The outcome of one item.
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,8 +99,7 @@ pub(super) fn envelope<T: DeserializeOwned + Validate + FieldRules>(
         }
     };
     resolve(&mut item).map_err(|error| fail(vec![error]))?;
-    let bytes = serde_json::to_vec(&Value::Object(item)).unwrap_or_default();
-    let input: T = parse(&bytes).map_err(|error| match error {
+    let input: T = parse_value(Value::Object(item)).map_err(|error| match error {
         ApiError::Validation(errors) => fail(errors),
         other => fail(vec![FieldError::new("body", other.to_string())]),
     })?;
