@@ -45,51 +45,40 @@ fn environment_of(server: &Child) -> Vec<String> {
         .collect()
 }
 
-fn stop(mut server: Child) {
+/// The initial environment of a server started with these settings, where glibc reads
+/// `MALLOC_ARENA_MAX`: a value only set from inside (as `.env` loading does) never shows there.
+fn environment_at_start(arena_max: Option<&str>, env_file: Option<&str>) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    if let Some(contents) = env_file {
+        std::fs::write(dir.path().join(".env"), contents).expect("an .env file");
+    }
+    let mut server = start_server(dir.path(), arena_max);
+    let environment = environment_of(&server);
     let _ = server.kill();
     let _ = server.wait();
+    environment
+}
+
+fn has_arena_max(environment: &[String], value: &str) -> bool {
+    environment
+        .iter()
+        .any(|entry| *entry == format!("MALLOC_ARENA_MAX={value}"))
 }
 
 #[test]
 fn the_server_bounds_its_arenas_in_the_same_process() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let server = start_server(dir.path(), None);
-    let environment = environment_of(&server);
-    stop(server);
-    assert!(
-        environment
-            .iter()
-            .any(|entry| entry == "MALLOC_ARENA_MAX=2"),
-        "{environment:?}"
-    );
+    let environment = environment_at_start(None, None);
+    assert!(has_arena_max(&environment, "2"), "{environment:?}");
 }
 
 #[test]
 fn an_operators_arena_setting_is_kept() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let server = start_server(dir.path(), Some("6"));
-    let environment = environment_of(&server);
-    stop(server);
-    assert!(
-        environment
-            .iter()
-            .any(|entry| entry == "MALLOC_ARENA_MAX=6"),
-        "{environment:?}"
-    );
+    let environment = environment_at_start(Some("6"), None);
+    assert!(has_arena_max(&environment, "6"), "{environment:?}");
 }
 
 #[test]
 fn a_setting_from_the_env_file_reaches_the_allocator() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join(".env"), "MALLOC_ARENA_MAX=3\n").expect("an .env file");
-    let server = start_server(dir.path(), None);
-    let environment = environment_of(&server);
-    stop(server);
-    // Only a re-executed process has it in its initial environment, where glibc reads it.
-    assert!(
-        environment
-            .iter()
-            .any(|entry| entry == "MALLOC_ARENA_MAX=3"),
-        "{environment:?}"
-    );
+    let environment = environment_at_start(None, Some("MALLOC_ARENA_MAX=3\n"));
+    assert!(has_arena_max(&environment, "3"), "{environment:?}");
 }
