@@ -147,8 +147,9 @@ pub fn history_entries<T: Serialize>(
 }
 
 /// The rest of storing new children or incidents once their rows are in: each one's history (every
-/// field as of version 1, as one creation snapshot), a `create` audit entry and a change-feed entry, all of them in one statement
-/// per table. `created` pairs each record's wire form with its id and owning agency.
+/// field as of version 1, as one creation snapshot), a `create` audit entry and a change-feed entry,
+/// all of them in one statement per table. `created` pairs each record's wire form with its id and
+/// owning agency.
 pub fn record_creations<T: Serialize>(
     connection: &mut AnyConnection,
     vault: &cpims_db::Vault,
