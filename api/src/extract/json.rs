@@ -118,13 +118,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_owned() } else { path };
-                ApiError::Validation(vec![FieldError::new(
-                    field,
-                    strip_position(&inner.to_string()),
-                )])
-            }
+            serde_json::error::Category::Data => content_error(path, &inner),
             _ => ApiError::MalformedJson(strip_position(&inner.to_string())),
         }
     })?;
@@ -137,14 +131,17 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// Reads an already parsed JSON value as `T`, naming the offending field's path in a 422 as [`parse`]
 /// does (a value has no syntax left to get wrong).
 pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::Validation(vec![FieldError::new(
-            field,
-            strip_position(&error.into_inner().to_string()),
-        )])
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|error| content_error(error.path().to_string(), error.inner()))
+}
+
+/// A 422 naming the field at `path` (`body` for the whole document).
+fn content_error(path: String, error: &serde_json::Error) -> ApiError {
+    let field = if path == "." { "body".to_owned() } else { path };
+    ApiError::Validation(vec![FieldError::new(
+        field,
+        strip_position(&error.to_string()),
+    )])
 }
 
 /// serde_json appends "at line L column C"; keep the message, the position is noise for a client.

@@ -44,8 +44,8 @@ pub fn creation_snapshot(entries: Vec<HistoryEntry>) -> Option<HistoryEntry> {
         if index > 0 {
             snapshot.push(',');
         }
-        // Field names are the DTO's own identifiers; the value is already JSON text.
-        snapshot.push_str(&serde_json::Value::from(entry.field.as_str()).to_string());
+        // The value is already JSON text; the field name is quoted and escaped as a JSON string.
+        snapshot.push_str(&serde_json::to_string(&entry.field).unwrap_or_default());
         snapshot.push(':');
         snapshot.push_str(entry.new_value.as_deref().unwrap_or("null"));
     }
