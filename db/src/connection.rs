@@ -68,6 +68,9 @@ impl DatabaseTarget {
 
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+/// [`SQLITE_BUSY_TIMEOUT_MS`] as a duration.
+pub(crate) const SQLITE_BUSY_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS as u64);
 
 /// Opens connections for the pool: SQLite's pragmas, and PostgreSQL's statement timeout so that a
 /// runaway query frees its connection instead of holding it hostage.

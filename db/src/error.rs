@@ -41,12 +41,43 @@ impl From<DieselError> for DbError {
             DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info) => {
                 DbError::Unavailable(info.message().to_owned())
             }
-            // PostgreSQL's statement_timeout (SQLSTATE 57014) and lock timeouts: the database is too busy
-            // to answer in time, which the client should retry later rather than treat as a bug.
-            DieselError::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+            // PostgreSQL's statement_timeout (SQLSTATE 57014) and lock timeouts, and SQLite's "database
+            // is locked" past busy_timeout: the database is too busy to answer in time, which the client
+            // should retry later rather than treat as a bug.
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("statement timeout")
+                    || info.message().contains("database is locked") =>
+            {
                 DbError::Unavailable(info.message().to_owned())
             }
             other => DbError::Internal(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_too_busy_to_answer_is_unavailable_not_internal() {
+        for message in [
+            "database is locked",
+            "canceling statement due to statement timeout",
+        ] {
+            let error = DieselError::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new(message.to_owned()),
+            );
+            assert!(
+                matches!(DbError::from(error), DbError::Unavailable(_)),
+                "{message}"
+            );
+        }
+        let other = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("no such table: children".to_owned()),
+        );
+        assert!(matches!(DbError::from(other), DbError::Internal(_)));
     }
 }
