@@ -22,3 +22,4 @@ pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod webhooks;
+pub mod write_batch;

@@ -49,6 +49,14 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
     let read_audit = crate::audit_batch::AuditBatcher::start(pool.clone()).map_err(|error| {
         cpims_db::DbError::Internal(format!("cannot start the audit writer: {error}"))
     })?;
+    let sqlite_creates = match &config.database {
+        cpims_db::DatabaseTarget::Sqlite(_) => Some(
+            crate::write_batch::WriteBatcher::start(pool.clone()).map_err(|error| {
+                cpims_db::DbError::Internal(format!("cannot start the write batch writer: {error}"))
+            })?,
+        ),
+        cpims_db::DatabaseTarget::Postgres(_) => None,
+    };
     let analytics_pool = match &config.analytics_database {
         Some(replica) => cpims_db::build_pool(replica, &config.pool)?,
         None => pool.clone(),
@@ -69,6 +77,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         config,
         vault,
         read_audit,
+        sqlite_creates,
     })
 }
 

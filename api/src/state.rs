@@ -21,4 +21,6 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Group commit of read audit entries.
     pub read_audit: crate::audit_batch::AuditBatcher,
+    /// Group commit of single-record creates, on SQLite only (see `write_batch`).
+    pub sqlite_creates: Option<crate::write_batch::WriteBatcher>,
 }

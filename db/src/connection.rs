@@ -130,6 +130,12 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn has_broken(&self, connection: &mut AnyConnection) -> bool {
+        // A connection given back inside a transaction (its holder panicked, or a batch rolled back
+        // only part of its savepoints) would turn the next holder's transaction into a savepoint
+        // that never commits: it is discarded instead.
+        if std::thread::panicking() || !outside_transaction(connection) {
+            return true;
+        }
         match connection {
             AnyConnection::Postgresql(pg) => pg
                 .instrumentation()
@@ -139,6 +145,20 @@ impl r2d2::ManageConnection for ConnectionManager {
             AnyConnection::Sqlite(_) => false,
         }
     }
+}
+
+/// True when the connection's transaction manager is sound and no transaction is open.
+fn outside_transaction(connection: &mut AnyConnection) -> bool {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let depth = match connection {
+        AnyConnection::Postgresql(pg) => {
+            AnsiTransactionManager::transaction_manager_status_mut(pg).transaction_depth()
+        }
+        AnyConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()
+        }
+    };
+    matches!(depth, Ok(None))
 }
 
 /// Watches a PostgreSQL connection's statements for the errors of a lost server (it restarted, or the

@@ -25,6 +25,25 @@ where
     .await?
 }
 
+/// Runs `work` in a write transaction for a single-record create. On SQLite, concurrent creates
+/// share one commit (each in its own savepoint; see `write_batch`), since one writer at a time would
+/// otherwise queue every create behind the last one's commit.
+pub async fn with_create_transaction<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    match &state.sqlite_creates {
+        Some(batcher) => batcher.run(work).await,
+        None => {
+            with_connection(state, move |connection| {
+                cpims_db::write_transaction(connection, work)
+            })
+            .await
+        }
+    }
+}
+
 /// Turns `limit` and `cursor` query parameters into a page request; 422 when either is unusable.
 pub fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);

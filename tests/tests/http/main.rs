@@ -9,6 +9,7 @@ mod audit_api;
 mod auth;
 mod auth_attacks;
 mod case_validation;
+mod concurrent_creates;
 mod contract;
 mod conventions;
 mod idempotency;

@@ -9,7 +9,7 @@ use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_connection;
+use crate::routes::support::with_create_transaction;
 use crate::state::AppState;
 
 /// Registers a child in the caller's agency (admin, case_worker, sync_client).
@@ -41,10 +41,8 @@ pub async fn create_child(
     let child = store::build(&caller, body.into_inner()?);
     let response = ChildResponse::from(child.clone());
     let vault = state.vault.clone();
-    with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            store::insert(connection, &vault, &caller, &child)
-        })
+    with_create_transaction(&state, move |connection| {
+        store::insert(connection, &vault, &caller, &child)
     })
     .await?;
     Ok(HttpResponse::Created()
