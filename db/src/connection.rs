@@ -188,6 +188,7 @@ impl Instrumentation for ConnectionHealth {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -210,5 +211,29 @@ mod tests {
             Some(DatabaseTarget::Sqlite(PathBuf::from("data/x.db")))
         );
         assert!(DatabaseTarget::from_url(Some("mysql://h/db")).is_err());
+    }
+
+    #[test]
+    fn a_connection_given_back_inside_a_transaction_is_discarded() {
+        use diesel::connection::TransactionManager;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = DatabaseTarget::Sqlite(dir.path().join("pool.sqlite3"));
+        let pool =
+            crate::pool::build_pool(&target, &crate::pool::PoolSettings::default()).expect("pool");
+        let mut connection = crate::pool::checkout(&pool).expect("checkout");
+        <AnyConnection as Connection>::TransactionManager::begin_transaction(&mut *connection)
+            .expect("begin");
+        assert!(!outside_transaction(&mut connection));
+        drop(connection);
+        assert_eq!(
+            pool.state().connections,
+            0,
+            "the open transaction was discarded"
+        );
+
+        let mut fresh = crate::pool::checkout(&pool).expect("checkout");
+        assert!(outside_transaction(&mut fresh));
+        drop(fresh);
+        assert_eq!(pool.state().connections, 1, "a clean connection is kept");
     }
 }

@@ -2,6 +2,9 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+/// SQLite's message when a writer waited past busy_timeout; the writers' lock answers the same.
+pub(crate) const SQLITE_LOCKED: &str = "database is locked";
+
 /// What can go wrong below the API; the api crate maps each to one HTTP status.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -46,7 +49,7 @@ impl From<DieselError> for DbError {
             // should retry later rather than treat as a bug.
             DieselError::DatabaseError(_, info)
                 if info.message().contains("statement timeout")
-                    || info.message().contains("database is locked") =>
+                    || info.message().contains(SQLITE_LOCKED) =>
             {
                 DbError::Unavailable(info.message().to_owned())
             }

@@ -38,7 +38,7 @@ where
     let Some(_turn) = SQLITE_WRITER.try_lock_for(SQLITE_BUSY_TIMEOUT) else {
         return Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::Unknown,
-            Box::new("database is locked".to_owned()),
+            Box::new(crate::error::SQLITE_LOCKED.to_owned()),
         )
         .into());
     };
