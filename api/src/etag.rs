@@ -37,3 +37,15 @@ pub fn required_if_match(request: &HttpRequest) -> Result<i64, ApiError> {
             ApiError::BadRequest("If-Match must be an entity tag such as \"3\" (or 3)".to_owned())
         })
 }
+
+/// `If-Match` is optional on DELETE; when present it must match.
+pub fn optional_if_match(request: &actix_web::HttpRequest) -> Result<Option<i64>, ApiError> {
+    if request
+        .headers()
+        .contains_key(actix_web::http::header::IF_MATCH)
+    {
+        crate::etag::required_if_match(request).map(Some)
+    } else {
+        Ok(None)
+    }
+}

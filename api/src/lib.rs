@@ -1,6 +1,7 @@
 //! CP-IMS HTTP API: routes, handlers, wire types, authentication, error mapping and the OpenAPI contract.
 
 pub mod admin;
+pub mod app;
 pub mod audit_batch;
 pub mod audit_cli;
 pub mod auth;
@@ -13,7 +14,7 @@ pub mod keys_cli;
 pub mod malloc_arenas;
 pub mod openapi;
 pub mod request_id;
-pub mod retention;
+
 pub mod routes;
 pub mod secrets;
 pub mod seed;

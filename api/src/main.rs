@@ -242,8 +242,9 @@ fn rotate_keys(config: Config, limit: Option<usize>) -> Result<(), String> {
 fn run_retention(config: Config) -> Result<(), String> {
     let years = config.retention_years;
     let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
-    let report = cpims_api::retention::run(&state.pool, years, cpims_db::page::now())
-        .map_err(|error| error.to_string())?;
+    let report =
+        cpims_api::app::retention::run(&state.pool, &state.vault, years, cpims_db::page::now())
+            .map_err(|error| error.to_string())?;
     println!("{}", serde_json::to_string(&report).unwrap_or_default());
     Ok(())
 }

@@ -86,12 +86,15 @@ pub fn incidents_filter(scope: &ReadScope) -> Filter<incidents::table> {
     }
 }
 
-/// Which referral rows the scope covers; a cancelled referral is no longer the receiver's.
+/// Which referral rows the scope covers; see [`ReferralStatus::visible_to_receiver`].
 pub fn referrals_filter(scope: &ReadScope) -> Filter<referrals::table> {
+    let hidden: Vec<&str> = ReferralStatus::hidden_from_receiver()
+        .map(ReferralStatus::as_str)
+        .collect();
     let received = |agency: &str| {
         referrals::to_agency_id
             .eq(agency.to_owned())
-            .and(not(referrals::status.eq(ReferralStatus::Cancelled.as_str())))
+            .and(not(referrals::status.eq_any(hidden.clone())))
     };
     match scope {
         ReadScope::Everything => Box::new(always(true)),

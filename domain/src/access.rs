@@ -18,7 +18,27 @@ pub enum RecordKind {
     Referral,
 }
 
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl RecordKind {
+    /// The record type's name on the wire, in the audit log, the history and the change feed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Child => "child",
+            RecordKind::Incident => "incident",
+            RecordKind::Referral => "referral",
+        }
+    }
+
+    /// Reads a record type name; `None` when it is not one.
+    pub fn parse(name: &str) -> Option<RecordKind> {
+        Self::ALL.iter().copied().find(|kind| kind.as_str() == name)
+    }
+
     /// Every kind.
     pub const ALL: &'static [RecordKind] = &[
         RecordKind::Child,
@@ -134,11 +154,12 @@ pub fn scope_matches(scope: &ReadScope, record: &RecordFacts<'_>) -> bool {
 fn granted_to(agency: &str, record: &RecordFacts<'_>) -> bool {
     match record.kind {
         RecordKind::Child | RecordKind::Incident => record.granted_to_caller,
-        // A cancelled referral was withdrawn, possibly because it went to the wrong agency: the receiver
-        // must lose sight of it. Declined ones stay visible so the receiver keeps its own decision on file.
+        // Declined ones stay visible so the receiver keeps its own decision on file.
         RecordKind::Referral => {
             record.receiving_agency_id == Some(agency)
-                && record.referral_status != Some(ReferralStatus::Cancelled)
+                && record
+                    .referral_status
+                    .is_some_and(ReferralStatus::visible_to_receiver)
         }
     }
 }

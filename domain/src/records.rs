@@ -89,10 +89,6 @@ impl Referral {
 
     /// Past its due date and not finished one way or another.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        let finished = matches!(
-            self.status,
-            ReferralStatus::Completed | ReferralStatus::Declined | ReferralStatus::Cancelled
-        );
-        !finished && self.due_by.is_some_and(|due| due < today)
+        !self.status.is_terminal() && self.due_by.is_some_and(|due| due < today)
     }
 }

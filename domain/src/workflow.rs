@@ -2,7 +2,11 @@
 
 use std::fmt;
 
+use chrono::NaiveDateTime;
+
+use crate::access::Action;
 use crate::case::{IncidentStatus, ReferralStatus};
+use crate::records::Referral;
 
 impl IncidentStatus {
     /// The statuses this one may move to.
@@ -71,6 +75,28 @@ impl ReferralStatus {
         use ReferralStatus::*;
         matches!(self, Pending | Accepted | InProgress | Completed)
     }
+
+    /// Whether the receiving agency still sees the referral itself. A cancelled referral was withdrawn,
+    /// possibly because it went to the wrong agency, so it disappears from the receiver's view.
+    pub fn visible_to_receiver(self) -> bool {
+        self != ReferralStatus::Cancelled
+    }
+
+    /// The statuses the receiving agency no longer sees the referral in.
+    pub fn hidden_from_receiver() -> impl Iterator<Item = ReferralStatus> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|status| !status.visible_to_receiver())
+    }
+
+    /// The statuses no status follows.
+    pub fn terminal() -> impl Iterator<Item = ReferralStatus> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|status| status.is_terminal())
+    }
 }
 
 /// A status change the state machine does not allow, with what would have been allowed instead.
@@ -131,6 +157,68 @@ pub fn incident_follow_up(
         (ReferralStatus::Accepted, Open | UnderAssessment) => Some(Referred),
         (ReferralStatus::InProgress, Open | UnderAssessment | Referred) => Some(InService),
         _ => None,
+    }
+}
+
+/// Everything moving a referral decides, in one value: its new status and timestamps, which side of
+/// the referral may make the move, and where the incident it covers follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralMove {
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    /// The receiving agency's first answer (accept or decline), kept once set.
+    pub first_response_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    /// The incident's follow-up move ([`incident_follow_up`]), if any.
+    pub incident_to: Option<IncidentStatus>,
+}
+
+impl ReferralMove {
+    /// Decides moving `referral` to `to` at `now`, its incident being at `incident`; an illegal move
+    /// lists the legal ones.
+    pub fn plan(
+        referral: &Referral,
+        to: ReferralStatus,
+        incident: IncidentStatus,
+        now: NaiveDateTime,
+    ) -> Result<ReferralMove, IllegalTransition<ReferralStatus>> {
+        let from = referral.status;
+        check_referral_transition(from, to)?;
+        // Only the receiver answers; the referrer cancelling a pending referral is not a response.
+        let answers = from == ReferralStatus::Pending && to.receiver_moves_to();
+        let first_response_at = match referral.first_response_at {
+            None if answers => Some(now),
+            kept => kept,
+        };
+        let completed_at = if to == ReferralStatus::Completed {
+            Some(now)
+        } else {
+            referral.completed_at
+        };
+        Ok(ReferralMove {
+            from,
+            to,
+            first_response_at,
+            completed_at,
+            incident_to: incident_follow_up(incident, to),
+        })
+    }
+
+    /// The action a caller needs on the referral to move it into `to`: cancelling is the referrer's,
+    /// everything else the receiver's.
+    pub fn side(to: ReferralStatus) -> Action {
+        if to.referrer_moves_to() {
+            Action::TransitionAsReferrer
+        } else {
+            Action::TransitionAsReceiver
+        }
+    }
+
+    /// The referral as the move leaves it (version and times are the unit of work's).
+    pub fn apply_to(&self, referral: &mut Referral) {
+        referral.status = self.to;
+        referral.first_response_at = self.first_response_at;
+        referral.completed_at = self.completed_at;
     }
 }
 
@@ -282,5 +370,104 @@ mod tests {
         for referral in R::ALL {
             assert_eq!(incident_follow_up(I::Closed, *referral), None);
         }
+    }
+
+    fn referral(status: R) -> Referral {
+        let time = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .and_then(|day| day.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        Referral {
+            meta: crate::records::RecordMeta {
+                id: "r".into(),
+                agency_id: "from".into(),
+                external_id: None,
+                version: 1,
+                created_at: time,
+                updated_at: time,
+                created_by: None,
+            },
+            incident_id: "i".into(),
+            child_id: "c".into(),
+            to_agency_id: "to".into(),
+            service: crate::agency::Service::Medical,
+            urgency: crate::case::Urgency::High,
+            reason: String::new(),
+            due_by: None,
+            status,
+            province: "Punjab".into(),
+            first_response_at: None,
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_referral_move_decides_status_timestamps_and_the_incident_follow_up_together() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap_or_default()
+            .naive_utc();
+        let pending = referral(R::Pending);
+        let accepted = ReferralMove::plan(&pending, R::Accepted, I::UnderAssessment, now);
+        let accepted = accepted.unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            accepted.first_response_at,
+            Some(now),
+            "the first answer is timed"
+        );
+        assert_eq!(accepted.completed_at, None);
+        assert_eq!(accepted.incident_to, Some(I::Referred));
+        assert_eq!(
+            ReferralMove::side(R::Accepted),
+            Action::TransitionAsReceiver
+        );
+
+        let mut started = referral(R::InProgress);
+        started.first_response_at = Some(now - chrono::Duration::hours(5));
+        let done = ReferralMove::plan(&started, R::Completed, I::InService, now)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            done.first_response_at, started.first_response_at,
+            "kept once set"
+        );
+        assert_eq!(done.completed_at, Some(now));
+        assert_eq!(
+            done.incident_to, None,
+            "completion does not move the incident"
+        );
+        let mut applied = started.clone();
+        done.apply_to(&mut applied);
+        assert_eq!(
+            (applied.status, applied.completed_at),
+            (R::Completed, Some(now))
+        );
+
+        let cancelled = ReferralMove::plan(&started, R::Cancelled, I::InService, now)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(cancelled.completed_at, None);
+        let withdrawn = ReferralMove::plan(&pending, R::Cancelled, I::Open, now)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            withdrawn.first_response_at, None,
+            "a withdrawal is no answer"
+        );
+        assert_eq!(
+            ReferralMove::side(R::Cancelled),
+            Action::TransitionAsReferrer
+        );
+        let illegal = ReferralMove::plan(&referral(R::Completed), R::Accepted, I::Closed, now);
+        assert!(illegal.is_err_and(|error| error.allowed.is_empty()));
+    }
+
+    #[test]
+    fn status_sets_follow_the_state_machine() {
+        let terminal: Vec<R> = R::terminal().collect();
+        assert_eq!(terminal.len(), 3);
+        for status in [R::Completed, R::Declined, R::Cancelled] {
+            assert!(terminal.contains(&status), "{status} is terminal");
+        }
+        for status in R::ALL {
+            assert_eq!(terminal.contains(status), status.allowed_next().is_empty());
+        }
+        let hidden: Vec<R> = R::hidden_from_receiver().collect();
+        assert_eq!(hidden, vec![R::Cancelled]);
     }
 }

@@ -1,6 +1,8 @@
 //! Request extractors with the API's error conventions.
 
 pub mod json;
+pub mod params;
+pub mod patch;
 
 use actix_web::error::QueryPayloadError;
 use actix_web::HttpRequest;

@@ -6,7 +6,7 @@ use cpims_db::repo::transitions::Transition;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::routes::support::utc;
+use crate::extract::params::utc;
 
 /// One changed field of one version.
 #[derive(Debug, Serialize, ToSchema)]

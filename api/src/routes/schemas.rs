@@ -11,7 +11,7 @@ use cpims_domain::taxonomy::{CATEGORIES, PROVINCES};
 use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
 use utoipa::openapi::Array;
 
-use crate::webhooks::events::EVENT_TYPES;
+use crate::app::events::EVENT_TYPES;
 
 /// A string that is one of `values` (duplicates dropped, order kept).
 fn one_of<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {

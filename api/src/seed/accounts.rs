@@ -137,7 +137,7 @@ pub fn write_cast(
     // The admin did not exist when the commission was written; it still answers for everything seeded.
     let events: Vec<AuditEvent> = agency_ids
         .chain(user_ids)
-        .map(|(kind, id)| seed_actor(admin.clone()).audit("create", kind, id))
+        .map(|(kind, id)| seed_actor(admin.clone()).audit_of("create", Some(kind), Some(id)))
         .collect();
     audit::append(connection, &events)?;
     let actor = |wanted: AgencyRef, role: Role| {

@@ -90,7 +90,7 @@ pub fn seed_demo(pool: &DbPool, vault: &Vault, rng_seed: u64) -> Result<SeedSumm
         refuse_unless_empty(connection, vault)?;
         accounts::write_cast(connection, hashed)
     })?;
-    let plans = plan::plan_cases(rng_seed, crate::routes::records::today());
+    let plans = plan::plan_cases(rng_seed, crate::app::today());
     let mut tally = write::Tally::default();
     // One transaction per child keeps each lock short, so a server running alongside stays responsive.
     for child in &plans {

@@ -13,8 +13,8 @@ use cpims_domain::workflow::{
 use validator::Validate;
 
 use super::*;
+use crate::app::today;
 use crate::extract::json::FieldRules;
-use crate::routes::records::today;
 use crate::seed::cast::PARTNERS;
 
 /// Walks an incident's steps through the state machines as the writer does; panics on an illegal move.

@@ -1,6 +1,5 @@
-//! Signed webhooks: the events case changes raise, their signatures, and the background worker that
-//! delivers them from the outbox.
+//! Signed webhooks: their signatures, and the background worker that delivers them from the outbox
+//! (the events themselves are queued by the unit of work, `app::events`).
 
-pub mod events;
 pub mod signature;
 pub mod worker;

@@ -2,7 +2,7 @@
 //! may see it. Changes are written to the inbox in the change's own transaction (no shared lock);
 //! [`sequence_pending`] numbers them, and every read of the feed first settles what is pending.
 
-use cpims_domain::case::ReferralStatus;
+use cpims_domain::access::RecordKind;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -30,8 +30,7 @@ impl ChangeKind {
 /// A change about to be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewChange {
-    /// `child`, `incident` or `referral`.
-    pub record_type: &'static str,
+    pub record_type: RecordKind,
     pub record_id: String,
     pub version: i64,
     pub change: ChangeKind,
@@ -77,7 +76,7 @@ pub fn publish(connection: &mut AnyConnection, changes: &[NewChange]) -> Result<
     let rows: Vec<PendingChange> = changes
         .iter()
         .map(|change| PendingChange {
-            record_type: change.record_type.to_owned(),
+            record_type: change.record_type.as_str().to_owned(),
             record_id: change.record_id.clone(),
             version: change.version,
             change: change.change.as_str().to_owned(),
@@ -166,26 +165,23 @@ pub fn since(
     Ok(query.load(connection)?)
 }
 
-/// Agencies holding a live referral grant on a child or an incident (`column` is which).
+/// Agencies holding a live referral grant on a child or an incident.
 pub fn grantees(
     connection: &mut AnyConnection,
-    record_type: &str,
+    record_type: RecordKind,
     id: &str,
 ) -> Result<Vec<String>, DbError> {
-    let mut query = referrals::table
+    let query = referrals::table
         .filter(referrals::status.eq_any(granting_statuses()))
         .filter(referrals::deleted_at.is_null())
         .select(referrals::to_agency_id)
         .distinct()
         .into_boxed();
-    query = match record_type {
-        "child" => query.filter(referrals::child_id.eq(id.to_owned())),
-        _ => query.filter(referrals::incident_id.eq(id.to_owned())),
+    let query = match record_type {
+        RecordKind::Child => query.filter(referrals::child_id.eq(id.to_owned())),
+        RecordKind::Incident => query.filter(referrals::incident_id.eq(id.to_owned())),
+        // A referral is seen by its two agencies, never through a grant.
+        RecordKind::Referral => return Ok(Vec::new()),
     };
     Ok(query.load(connection)?)
-}
-
-/// Whether a referral in this status is still visible to its receiving agency.
-pub fn receiver_sees(status: ReferralStatus) -> bool {
-    status != ReferralStatus::Cancelled
 }

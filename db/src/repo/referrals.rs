@@ -160,12 +160,9 @@ pub fn list(
         query = query.filter(referrals::incident_id.eq(incident_id.clone()));
     }
     if let Some(today) = filter.overdue_on {
-        let finished = [
-            ReferralStatus::Completed,
-            ReferralStatus::Declined,
-            ReferralStatus::Cancelled,
-        ]
-        .map(ReferralStatus::as_str);
+        let finished: Vec<&str> = ReferralStatus::terminal()
+            .map(ReferralStatus::as_str)
+            .collect();
         query = query
             .filter(referrals::due_by.lt(date_to_text(today)))
             .filter(referrals::status.ne_all(finished));

@@ -25,5 +25,6 @@ mod sync_batch;
 mod sync_bulk;
 mod sync_feed;
 mod timeouts;
+mod unit_of_work;
 mod users;
 mod webhooks;

@@ -7,11 +7,12 @@ use cpims_db::repo::agencies;
 use cpims_domain::agency::{normalise_services, Agency};
 
 use super::dto::{check_agency, AgencyResponse, CreateAgencyRequest};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::{trimmed, with_connection};
+use crate::extract::params::trimmed;
 use crate::state::AppState;
 
 /// Registers an agency (admin only).

@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::routes::support::{double_option, utc};
+use crate::extract::params::{double_option, utc};
 
 /// A new agency.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -5,10 +5,11 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::agencies;
 
 use super::dto::AgencyResponse;
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// One agency of the directory.

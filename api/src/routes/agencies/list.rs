@@ -4,9 +4,10 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::agencies::{self, AgencyFilter};
 
 use super::dto::{AgencyList, AgencyListQuery, AgencyResponse};
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// The agency directory, newest first, with filters.

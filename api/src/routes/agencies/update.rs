@@ -7,11 +7,12 @@ use cpims_db::repo::agencies;
 use cpims_domain::agency::normalise_services;
 
 use super::dto::{check_agency, AgencyResponse, UpdateAgencyRequest};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::support::{parse_id, trimmed, with_connection};
+use crate::extract::params::{parse_id, trimmed};
 use crate::state::AppState;
 
 /// Changes an agency (admin only); needs `If-Match` with the ETag last read.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
-use crate::routes::support::{decode_seq_cursor, encode_seq_cursor, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::extract::params::{decode_seq_cursor, encode_seq_cursor, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// One audit entry, as stored in the chain.
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,8 +5,8 @@ use cpims_db::repo::audit::{self, AuditFilter};
 
 use super::dto::{audit_page, time_bound, AuditList, AuditListQuery};
 use super::AuditReader;
+use crate::app::execute::with_connection;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Searches the audit log (admin, monitor), newest first; the search itself is audited as `audit_read`.

@@ -4,9 +4,9 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::audit::{self, VERIFY_PAGE_SIZE};
 
 use super::dto::ChainReportResponse;
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Walks the whole audit hash chain and checks it against the stored head (administrators). Any edited,
@@ -32,9 +32,7 @@ pub async fn verify_audit(
         let report = audit::verify(connection, None, VERIFY_PAGE_SIZE)?;
         let event = audit::AuditEvent {
             detail: serde_json::to_string(&report).ok(),
-            record_type: None,
-            record_id: None,
-            ..caller.audit("audit_verify", "", "")
+            ..caller.audit_of("audit_verify", None, None)
         };
         cpims_db::write_transaction(connection, |connection| {
             audit::append(connection, &[event]).map_err(ApiError::from)

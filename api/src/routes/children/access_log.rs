@@ -8,10 +8,11 @@ use cpims_domain::principal::Principal;
 use cpims_domain::records::Child;
 use cpims_domain::user::Role;
 
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::parse_id;
 use crate::routes::audit::dto::{audit_page, AccessLogQuery, AuditList};
-use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
 /// Who viewed or changed a child, and when: its audit entries, newest first. For administrators,
@@ -56,7 +57,7 @@ pub async fn child_access_log(
             let page = audit::search(connection, &filter, before, limit)?;
             audit::append(
                 connection,
-                &[caller.audit("read_access_log", "child", &child.meta.id)],
+                &[caller.audit("read_access_log", RecordKind::Child, &child.meta.id)],
             )?;
             Ok(page)
         })

@@ -4,12 +4,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use super::dto::{ChildInput, ChildResponse};
-use super::store;
+use crate::app;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_create_transaction;
 use crate::state::AppState;
 
 /// Registers a child in the caller's agency (admin, case_worker, sync_client).
@@ -38,11 +37,10 @@ pub async fn create_child(
     body: ValidJson<ChildInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let child = store::build(&caller, body.into_inner()?);
+    let child = body.into_inner()?.into_child(app::new_meta(&caller));
     let response = ChildResponse::from(child.clone());
-    let vault = state.vault.clone();
-    with_create_transaction(&state, move |connection| {
-        store::insert(connection, &vault, &caller, &child)
+    app::execute::create(&state, caller, move |work| {
+        app::children::create(work, &child)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -1,16 +1,14 @@
 //! `DELETE /api/v1/children/{id}`
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::{audit, children};
-use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::access::RecordKind;
 
-use super::child_actions;
+use crate::app;
+use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::publish;
-use crate::routes::records::audit_denial;
-use crate::routes::records::{optional_if_match, require};
-use crate::routes::support::{parse_id, with_connection};
+use crate::etag::optional_if_match;
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// Soft-deletes a child (owning agency's case workers and admins). Sync clients see a tombstone.
@@ -42,49 +40,11 @@ pub async fn delete_child(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("child", &id, "delete");
     let expected = optional_if_match(&request)?;
-    let scope = read_scope(&caller.0, RecordKind::Child);
-    let vault = state.vault.clone();
-    audit_denial(
-        &state,
-        denial,
-        with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &vault, &id, &scope)?;
-                require(&child_actions(&caller.0, &child), Action::Delete)?;
-                if expected.is_some_and(|version| version != child.meta.version) {
-                    return Err(ApiError::PreconditionFailed {
-                        current: child.meta.version,
-                    });
-                }
-                if children::has_live_incidents(connection, &child.meta.id)? {
-                    return Err(ApiError::Conflict(
-                        "the child still has incidents; delete them first".to_owned(),
-                    ));
-                }
-                children::soft_delete(
-                    connection,
-                    &child.meta.id,
-                    child.meta.version,
-                    cpims_db::page::now(),
-                )?;
-                audit::append(
-                    connection,
-                    &[caller.audit("delete", "child", &child.meta.id)],
-                )?;
-                publish::case_deleted(
-                    connection,
-                    "child",
-                    &child.meta.id,
-                    child.meta.version + 1,
-                    &child.meta.agency_id,
-                )?;
-                Ok(())
-            })
-        })
-        .await,
-    )
+    let target = Target::new(RecordKind::Child, &id, "delete");
+    command(&state, caller, target, move |work| {
+        app::children::delete(work, &id, expected)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

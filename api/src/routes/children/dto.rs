@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::app::today;
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::routes::records::today;
+use crate::extract::params::{double_option, double_whole_number, utc, whole_number};
 use crate::routes::schemas;
-use crate::routes::support::{double_option, double_whole_number, utc, whole_number};
 
 /// A child's details as submitted; also the shape a PATCH is merged into.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -364,5 +364,30 @@ impl ChildListQuery {
         } else {
             Err(crate::error::ApiError::Validation(errors))
         }
+    }
+}
+
+impl ChildInput {
+    /// A new record of the caller's agency (`meta`) from this validated input; not yet stored.
+    pub fn into_child(self, meta: cpims_domain::records::RecordMeta) -> Child {
+        let mut child = Child {
+            meta,
+            given_name: None,
+            family_name: None,
+            sex: Sex::Unknown,
+            date_of_birth: None,
+            estimated_age_years: None,
+            age_is_estimated: false,
+            identifier: None,
+            province: String::new(),
+            district: None,
+            urban_rural: UrbanRural::Unknown,
+            disability: false,
+            guardian_name: None,
+            guardian_phone: None,
+            languages: Vec::new(),
+        };
+        self.apply_to(&mut child);
+        child
     }
 }

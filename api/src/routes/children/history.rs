@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, children, history};
 use cpims_domain::access::{read_scope, Action, RecordKind};
 
-use super::child_actions;
+use crate::app::execute::with_connection;
+use crate::app::require;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::parse_id;
 use crate::routes::changes::HistoryList;
-use crate::routes::records::require;
-use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
 /// The field-level change history of a child: who changed which field, when, from what to what.
@@ -38,11 +38,14 @@ pub async fn child_history(
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let child = children::find_visible(connection, &vault, &id, &scope)?;
-            require(&child_actions(&caller.0, &child), Action::ViewHistory)?;
+            require(
+                &crate::app::children::actions(&caller.0, &child),
+                Action::ViewHistory,
+            )?;
             let entries = history::of_record(connection, &vault, "child", &child.meta.id)?;
             audit::append(
                 connection,
-                &[caller.audit("read_history", "child", &child.meta.id)],
+                &[caller.audit("read_history", RecordKind::Child, &child.meta.id)],
             )?;
             Ok(entries)
         })

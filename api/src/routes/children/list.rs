@@ -5,9 +5,10 @@ use cpims_db::repo::children::{self, ChildFilter};
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::{ChildList, ChildListQuery, ChildResponse};
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// Children in the caller's scope, newest first; each returned child's read is audited.
@@ -48,7 +49,7 @@ pub async fn list_children(
             let page = children::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
-                "child",
+                RecordKind::Child,
                 page.items.iter().map(|c| c.meta.id.as_str()),
             )?;
             Ok(page)

@@ -2,19 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::children;
-use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::access::RecordKind;
 
-use super::child_actions;
 use super::dto::{ChildInput, ChildPatch, ChildResponse};
-use super::store;
+use crate::app;
+use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::records::audit_denial;
-use crate::routes::records::{merge_patch, require};
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
+use crate::extract::patch::merge_patch;
 use crate::state::AppState;
 
 /// Changes a child (owning agency); needs `If-Match`. The merged record is validated as a create would
@@ -53,31 +51,18 @@ pub async fn update_child(
     body: ValidJson<ChildPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("child", &id, "update");
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
-    let scope = read_scope(&caller.0, RecordKind::Child);
-    let vault = state.vault.clone();
-    let updated = audit_denial(
-        &state,
-        denial,
-        with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let child = children::find_visible(connection, &vault, &id, &scope)?;
-                require(&child_actions(&caller.0, &child), Action::Update)?;
-                if child.meta.version != expected_version {
-                    return Err(ApiError::PreconditionFailed {
-                        current: child.meta.version,
-                    });
-                }
-                let merged = merge_patch(&ChildInput::from_child(&child), &patch)?;
-                Ok(ChildResponse::from(store::update(
-                    connection, &vault, &caller, child, merged,
-                )?))
-            })
+    let target = Target::new(RecordKind::Child, &id, "update");
+    let updated = command(&state, caller, target, move |work| {
+        app::children::update(work, &id, expected_version, |current| {
+            let merged = merge_patch(&ChildInput::from_child(current), &patch)?;
+            let mut next = current.clone();
+            merged.apply_to(&mut next);
+            Ok(next)
         })
-        .await,
-    )
+        .map(ChildResponse::from)
+    })
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))

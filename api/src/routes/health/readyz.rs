@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::HealthResponse;
-use crate::routes::support::with_connection;
+use crate::app::execute::with_connection;
 use crate::state::AppState;
 
 /// Ready to serve: a connection was checked out and answered `SELECT 1`.

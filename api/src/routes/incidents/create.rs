@@ -4,12 +4,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use super::dto::{IncidentInput, IncidentResponse};
-use super::store;
+use crate::app;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_create_transaction;
 use crate::state::AppState;
 
 /// Registers an incident concerning a child of the caller's agency; it starts `open`.
@@ -38,11 +37,10 @@ pub async fn create_incident(
     body: ValidJson<IncidentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let incident = store::build(&caller, body.into_inner()?);
+    let incident = body.into_inner()?.into_incident(app::new_meta(&caller));
     let response = IncidentResponse::from(incident.clone());
-    let vault = state.vault.clone();
-    with_create_transaction(&state, move |connection| {
-        store::insert(connection, &vault, &caller, &incident)
+    app::execute::create(&state, caller, move |work| {
+        app::incidents::create(work, &incident)
     })
     .await?;
     Ok(HttpResponse::Created()

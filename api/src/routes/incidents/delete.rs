@@ -1,16 +1,14 @@
 //! `DELETE /api/v1/incidents/{id}`
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::{audit, incidents, referrals};
-use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::access::RecordKind;
 
-use super::incident_actions;
+use crate::app;
+use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::publish;
-use crate::routes::records::audit_denial;
-use crate::routes::records::{optional_if_match, require};
-use crate::routes::support::{parse_id, with_connection};
+use crate::etag::optional_if_match;
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// Soft-deletes an incident (owning agency's case workers and admins). Sync clients see a tombstone.
@@ -42,49 +40,11 @@ pub async fn delete_incident(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("incident", &id, "delete");
     let expected = optional_if_match(&request)?;
-    let scope = read_scope(&caller.0, RecordKind::Incident);
-    let vault = state.vault.clone();
-    audit_denial(
-        &state,
-        denial,
-        with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
-                require(&incident_actions(&caller.0, &incident), Action::Delete)?;
-                if expected.is_some_and(|version| version != incident.meta.version) {
-                    return Err(ApiError::PreconditionFailed {
-                        current: incident.meta.version,
-                    });
-                }
-                if referrals::count_live_for_incident(connection, &incident.meta.id)? > 0 {
-                    return Err(ApiError::Conflict(
-                        "the incident still has referrals; delete them first".to_owned(),
-                    ));
-                }
-                incidents::soft_delete(
-                    connection,
-                    &incident.meta.id,
-                    incident.meta.version,
-                    cpims_db::page::now(),
-                )?;
-                audit::append(
-                    connection,
-                    &[caller.audit("delete", "incident", &incident.meta.id)],
-                )?;
-                publish::case_deleted(
-                    connection,
-                    "incident",
-                    &incident.meta.id,
-                    incident.meta.version + 1,
-                    &incident.meta.agency_id,
-                )?;
-                Ok(())
-            })
-        })
-        .await,
-    )
+    let target = Target::new(RecordKind::Incident, &id, "delete");
+    command(&state, caller, target, move |work| {
+        app::incidents::delete(work, &id, expected)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

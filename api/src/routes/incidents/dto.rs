@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::app::today;
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::routes::records::today;
+use crate::extract::params::{double_option, utc};
 use crate::routes::schemas;
-use crate::routes::support::{double_option, utc};
 
 fn unknown_place() -> UrbanRural {
     UrbanRural::Unknown
@@ -343,5 +343,33 @@ impl FieldRules for IncidentTransitionRequest {
         } else {
             Vec::new()
         }
+    }
+}
+
+impl IncidentInput {
+    /// A new record of the caller's agency (`meta`) from this validated input; not yet stored.
+    pub fn into_incident(self, meta: cpims_domain::records::RecordMeta) -> Incident {
+        let today = meta.created_at.date();
+        let mut incident = Incident {
+            meta,
+            child_id: String::new(),
+            category: String::new(),
+            subcategory: None,
+            legal_references: Vec::new(),
+            occurred_on: today,
+            reported_on: today,
+            intake_channel: IntakeChannel::Other,
+            province: String::new(),
+            district: None,
+            urban_rural: UrbanRural::Unknown,
+            perpetrator_relationship: PerpetratorRelationship::Unknown,
+            registered_with_police: PoliceRegistration::Unknown,
+            risk_level: RiskLevel::Medium,
+            narrative: None,
+            status: IncidentStatus::Open,
+            closure_reason: None,
+        };
+        self.apply_to(&mut incident);
+        incident
     }
 }

@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, history, incidents};
 use cpims_domain::access::{read_scope, Action, RecordKind};
 
-use super::incident_actions;
+use crate::app::execute::with_connection;
+use crate::app::require;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::parse_id;
 use crate::routes::changes::HistoryList;
-use crate::routes::records::require;
-use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
 /// The field-level change history of an incident: who changed which field, when, from what to what.
@@ -38,11 +38,14 @@ pub async fn incident_history(
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
-            require(&incident_actions(&caller.0, &incident), Action::ViewHistory)?;
+            require(
+                &crate::app::incidents::actions(&caller.0, &incident),
+                Action::ViewHistory,
+            )?;
             let entries = history::of_record(connection, &vault, "incident", &incident.meta.id)?;
             audit::append(
                 connection,
-                &[caller.audit("read_history", "incident", &incident.meta.id)],
+                &[caller.audit("read_history", RecordKind::Incident, &incident.meta.id)],
             )?;
             Ok(entries)
         })

@@ -5,9 +5,10 @@ use cpims_db::repo::incidents::{self, IncidentFilter};
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::{IncidentList, IncidentListQuery, IncidentResponse};
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// Incidents in the caller's scope, newest first; each returned incident's read is audited.
@@ -49,7 +50,7 @@ pub async fn list_incidents(
             let page = incidents::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
-                "incident",
+                RecordKind::Incident,
                 page.items.iter().map(|i| i.meta.id.as_str()),
             )?;
             Ok(page)

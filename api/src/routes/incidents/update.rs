@@ -2,19 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::incidents;
-use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::access::RecordKind;
 
 use super::dto::{IncidentInput, IncidentPatch, IncidentResponse};
-use super::incident_actions;
-use super::store;
+use crate::app;
+use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::records::audit_denial;
-use crate::routes::records::{merge_patch, require};
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
+use crate::extract::patch::merge_patch;
 use crate::state::AppState;
 
 /// Changes an incident (owning agency); needs `If-Match`. The merged record is validated as a create
@@ -54,31 +52,18 @@ pub async fn update_incident(
     body: ValidJson<IncidentPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("incident", &id, "update");
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
-    let scope = read_scope(&caller.0, RecordKind::Incident);
-    let vault = state.vault.clone();
-    let updated = audit_denial(
-        &state,
-        denial,
-        with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
-                require(&incident_actions(&caller.0, &incident), Action::Update)?;
-                if incident.meta.version != expected_version {
-                    return Err(ApiError::PreconditionFailed {
-                        current: incident.meta.version,
-                    });
-                }
-                let merged = merge_patch(&IncidentInput::from_incident(&incident), &patch)?;
-                Ok(IncidentResponse::from(store::update(
-                    connection, &vault, &caller, incident, merged,
-                )?))
-            })
+    let target = Target::new(RecordKind::Incident, &id, "update");
+    let updated = command(&state, caller, target, move |work| {
+        app::incidents::update(work, &id, expected_version, |current| {
+            let merged = merge_patch(&IncidentInput::from_incident(current), &patch)?;
+            let mut next = current.clone();
+            merged.apply_to(&mut next);
+            Ok(next)
         })
-        .await,
-    )
+        .map(IncidentResponse::from)
+    })
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))

@@ -5,10 +5,10 @@ use cpims_db::repo::{agencies, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::routes::agencies::dto::AgencyResponse;
-use crate::routes::support::with_connection;
 use crate::routes::users::dto::UserResponse;
 use crate::state::AppState;
 

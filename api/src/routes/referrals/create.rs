@@ -4,12 +4,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use super::dto::{ReferralInput, ReferralResponse};
-use super::store;
+use crate::app;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Refers an incident of the caller's agency to another agency for a service; it starts `pending`.
@@ -39,13 +38,9 @@ pub async fn create_referral(
     body: ValidJson<ReferralInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let mut referral = store::build(&caller, body.into_inner()?);
-    let vault = state.vault.clone();
-    let response = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            store::insert(connection, &vault, &caller, &mut referral)?;
-            Ok(ReferralResponse::from(referral))
-        })
+    let referral = body.into_inner()?.into_referral(app::new_meta(&caller));
+    let response = app::execute::write(&state, caller, move |work| {
+        app::referrals::create(work, referral).map(ReferralResponse::from)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::routes::support::{double_option, utc};
+use crate::extract::params::{double_option, utc};
 
 fn medium() -> Urgency {
     Urgency::Medium
@@ -217,3 +217,25 @@ pub struct ReferralTransitionRequest {
 }
 
 impl FieldRules for ReferralTransitionRequest {}
+
+impl ReferralInput {
+    /// A new record of the caller's agency (`meta`) from this validated input; not yet stored.
+    pub fn into_referral(self, meta: cpims_domain::records::RecordMeta) -> Referral {
+        let mut referral = Referral {
+            meta,
+            incident_id: String::new(),
+            child_id: String::new(),
+            to_agency_id: String::new(),
+            service: Service::Other,
+            urgency: Urgency::Medium,
+            reason: String::new(),
+            due_by: None,
+            status: ReferralStatus::Pending,
+            province: String::new(),
+            first_response_at: None,
+            completed_at: None,
+        };
+        self.apply_to(&mut referral);
+        referral
+    }
+}

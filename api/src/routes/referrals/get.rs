@@ -6,11 +6,12 @@ use cpims_db::repo::referrals;
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::ReferralResponse;
+use crate::app::execute::audit_denial;
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
-use crate::routes::records::audit_denial;
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// One referral, if the caller's scope includes it; the read is audited.
@@ -33,7 +34,7 @@ pub async fn get_referral(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("referral", &id, "read");
+    let denial = caller.denial(RecordKind::Referral, &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
     let referral = audit_denial(
@@ -48,7 +49,11 @@ pub async fn get_referral(
     // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
     state
         .read_audit
-        .record(vec![caller.audit("read", "referral", &referral.meta.id)])
+        .record(vec![caller.audit(
+            "read",
+            RecordKind::Referral,
+            &referral.meta.id,
+        )])
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(referral.meta.version)))

@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, history, referrals};
 use cpims_domain::access::{read_scope, Action, RecordKind};
 
-use super::referral_actions;
+use crate::app::execute::with_connection;
+use crate::app::require;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::parse_id;
 use crate::routes::changes::HistoryList;
-use crate::routes::records::require;
-use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
 /// The field-level change history of a referral: who changed which field, when, from what to what.
@@ -38,11 +38,14 @@ pub async fn referral_history(
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-            require(&referral_actions(&caller.0, &referral), Action::ViewHistory)?;
+            require(
+                &crate::app::referrals::actions(&caller.0, &referral),
+                Action::ViewHistory,
+            )?;
             let entries = history::of_record(connection, &vault, "referral", &referral.meta.id)?;
             audit::append(
                 connection,
-                &[caller.audit("read_history", "referral", &referral.meta.id)],
+                &[caller.audit("read_history", RecordKind::Referral, &referral.meta.id)],
             )?;
             Ok(entries)
         })

@@ -5,10 +5,11 @@ use cpims_db::repo::referrals::{self, ReferralFilter};
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::{ReferralList, ReferralListQuery, ReferralResponse};
+use crate::app::execute::with_connection;
+use crate::app::today;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::routes::records::today;
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// Referrals from or to the caller's agency (all, for admin and monitor), newest first; each returned
@@ -49,7 +50,7 @@ pub async fn list_referrals(
             let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
             caller.audit_reads(
                 connection,
-                "referral",
+                RecordKind::Referral,
                 page.items.iter().map(|r| r.meta.id.as_str()),
             )?;
             Ok(page)

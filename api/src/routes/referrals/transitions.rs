@@ -4,10 +4,11 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, referrals, transitions};
 use cpims_domain::access::{read_scope, RecordKind};
 
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::parse_id;
 use crate::routes::changes::TransitionList;
-use crate::routes::support::{parse_id, with_connection};
 use crate::state::AppState;
 
 /// Every status change of a referral: who, which agency, when, from, to, note.
@@ -38,7 +39,7 @@ pub async fn referral_transitions(
             let list = transitions::of_record(connection, &vault, "referral", &referral.meta.id)?;
             audit::append(
                 connection,
-                &[caller.audit("read_transitions", "referral", &referral.meta.id)],
+                &[caller.audit("read_transitions", RecordKind::Referral, &referral.meta.id)],
             )?;
             Ok(list)
         })

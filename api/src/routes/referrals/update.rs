@@ -2,19 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use cpims_db::repo::referrals;
-use cpims_domain::access::{read_scope, Action, RecordKind};
+use cpims_domain::access::RecordKind;
 
 use super::dto::{ReferralInput, ReferralPatch, ReferralResponse};
-use super::referral_actions;
-use super::store;
+use crate::app;
+use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::records::audit_denial;
-use crate::routes::records::{merge_patch, require};
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
+use crate::extract::patch::merge_patch;
 use crate::state::AppState;
 
 /// Changes a referral's urgency, reason, due date or external id (referring agency); needs `If-Match`.
@@ -53,31 +51,18 @@ pub async fn update_referral(
     body: ValidJson<ReferralPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let denial = caller.denial("referral", &id, "update");
     let expected_version = required_if_match(&request)?;
     let patch = body.into_inner()?;
-    let scope = read_scope(&caller.0, RecordKind::Referral);
-    let vault = state.vault.clone();
-    let updated = audit_denial(
-        &state,
-        denial,
-        with_connection(&state, move |connection| {
-            cpims_db::write_transaction(connection, |connection| {
-                let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-                require(&referral_actions(&caller.0, &referral), Action::Update)?;
-                if referral.meta.version != expected_version {
-                    return Err(ApiError::PreconditionFailed {
-                        current: referral.meta.version,
-                    });
-                }
-                let merged = merge_patch(&ReferralInput::from_referral(&referral), &patch)?;
-                Ok(ReferralResponse::from(store::update(
-                    connection, &vault, &caller, referral, merged,
-                )?))
-            })
+    let target = Target::new(RecordKind::Referral, &id, "update");
+    let updated = command(&state, caller, target, move |work| {
+        app::referrals::update(work, &id, expected_version, |current| {
+            let merged = merge_patch(&ReferralInput::from_referral(current), &patch)?;
+            let mut next = current.clone();
+            merged.apply_to(&mut next);
+            Ok(next)
         })
-        .await,
-    )
+        .map(ReferralResponse::from)
+    })
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(updated.version)))

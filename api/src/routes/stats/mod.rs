@@ -13,9 +13,9 @@ use cpims_db::repo::audit::{self, AuditEvent};
 use cpims_db::repo::stats::StatsScope;
 use cpims_domain::stats::{stats_view, StatsView};
 
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// The caller's view of the statistics; 403 for roles that get none.

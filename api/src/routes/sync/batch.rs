@@ -12,10 +12,10 @@ use validator::Validate;
 use super::batch_creates::upsert_all;
 use super::batch_items::{resolver, BatchResult};
 use super::batch_kinds::{Children, Incidents, Referrals};
+use crate::app;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::json::{FieldRules, ValidJson};
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Most items one batch may carry.
@@ -99,28 +99,22 @@ pub async fn batch(
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
     let request = body.into_inner()?;
-    let vault = state.vault.clone();
-    let results = with_connection(&state, move |connection| {
-        cpims_db::write_transaction(connection, |connection| {
-            let agency = caller.0.agency_id.clone();
+    let agency = caller.0.agency_id.clone();
+    let results = app::execute::write(&state, caller, move |work| {
+        {
+            let vault = work.vault();
             // One lookup per record type for the whole batch.
             let mut stored_children: HashMap<String, _> = children::by_external_ids(
-                connection,
-                &vault,
+                work.connection(),
+                vault,
                 &agency,
                 &external_ids(&request.children),
             )?
             .into_iter()
             .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
             .collect();
-            let mut results = upsert_all::<Children>(
-                connection,
-                &vault,
-                &caller,
-                request.children,
-                |_| Ok(()),
-                &mut stored_children,
-            )?;
+            let mut results =
+                upsert_all::<Children>(work, request.children, |_| Ok(()), &mut stored_children)?;
             let mut child_refs: Vec<String> = request
                 .incidents
                 .iter()
@@ -133,7 +127,7 @@ pub async fn batch(
                 .collect();
             child_refs.dedup();
             let mut child_ids: HashMap<String, String> =
-                children::by_external_ids(connection, &vault, &agency, &child_refs)?
+                children::by_external_ids(work.connection(), vault, &agency, &child_refs)?
                     .into_iter()
                     .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c.meta.id)))
                     .collect();
@@ -144,8 +138,8 @@ pub async fn batch(
             );
 
             let mut stored_incidents: HashMap<String, _> = incidents::by_external_ids(
-                connection,
-                &vault,
+                work.connection(),
+                vault,
                 &agency,
                 &external_ids(&request.incidents),
             )?
@@ -153,9 +147,7 @@ pub async fn batch(
             .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
             .collect();
             results.extend(upsert_all::<Incidents>(
-                connection,
-                &vault,
-                &caller,
+                work,
                 request.incidents,
                 resolver("child_external_id", "child_id", &child_ids),
                 &mut stored_incidents,
@@ -171,7 +163,7 @@ pub async fn batch(
                 .filter(|ext| !stored_incidents.contains_key(ext))
                 .collect();
             let mut incident_ids: HashMap<String, String> =
-                incidents::by_external_ids(connection, &vault, &agency, &incident_refs)?
+                incidents::by_external_ids(work.connection(), vault, &agency, &incident_refs)?
                     .into_iter()
                     .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i.meta.id)))
                     .collect();
@@ -182,8 +174,8 @@ pub async fn batch(
             );
 
             let mut stored_referrals: HashMap<String, _> = referrals::by_external_ids(
-                connection,
-                &vault,
+                work.connection(),
+                vault,
                 &agency,
                 &external_ids(&request.referrals),
             )?
@@ -191,15 +183,13 @@ pub async fn batch(
             .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
             .collect();
             results.extend(upsert_all::<Referrals>(
-                connection,
-                &vault,
-                &caller,
+                work,
                 request.referrals,
                 resolver("incident_external_id", "incident_id", &incident_ids),
                 &mut stored_referrals,
             )?);
             Ok(results)
-        })
+        }
     })
     .await?;
     Ok(HttpResponse::Ok().json(BatchResponse { results }))

@@ -3,12 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use cpims_db::{AnyConnection, Vault};
 use serde_json::{Map, Value};
 
 use super::batch_items::{envelope, is_item_refusal, item_failure, upsert, BatchResult, Envelope};
 use super::batch_kinds::BatchKind;
-use crate::auth::Authenticated;
+use crate::app::UnitOfWork;
 use crate::error::{ApiError, FieldError};
 
 /// Upserts every item of one record type, with results in request order. An item whose external id is
@@ -16,9 +15,7 @@ use crate::error::{ApiError, FieldError};
 /// together by `K::create_many`. Before any other item (an update, or a repeat of an external id the
 /// gathered creates hold) they are written, so the outcome is that of running the items one by one.
 pub fn upsert_all<K: BatchKind>(
-    connection: &mut AnyConnection,
-    vault: &Vault,
-    caller: &Authenticated,
+    work: &mut UnitOfWork<'_>,
     items: Vec<Map<String, Value>>,
     resolve: impl Fn(&mut Map<String, Value>) -> Result<(), FieldError>,
     stored: &mut HashMap<String, K::Record>,
@@ -30,7 +27,7 @@ pub fn upsert_all<K: BatchKind>(
             Ok(item) => item,
             Err((external_id, errors)) => {
                 results.push(Some(BatchResult::invalid(
-                    K::RECORD_TYPE,
+                    K::KIND.as_str(),
                     external_id,
                     errors,
                 )));
@@ -38,17 +35,17 @@ pub fn upsert_all<K: BatchKind>(
             }
         };
         if stored.contains_key(&item.external_id) || creates.holds(&item.external_id) {
-            creates.write::<K>(connection, vault, caller, &mut results, stored)?;
-            results.push(Some(upsert::<K>(connection, vault, caller, item, stored)?));
+            creates.write::<K>(work, &mut results, stored)?;
+            results.push(Some(upsert::<K>(work, item, stored)?));
         } else {
             creates.gather(results.len(), item);
             results.push(None);
             if creates.inputs.len() >= CREATES_PER_WRITE {
-                creates.write::<K>(connection, vault, caller, &mut results, stored)?;
+                creates.write::<K>(work, &mut results, stored)?;
             }
         }
     }
-    creates.write::<K>(connection, vault, caller, &mut results, stored)?;
+    creates.write::<K>(work, &mut results, stored)?;
     results
         .into_iter()
         .map(|result| result.ok_or_else(|| ApiError::Internal("sync item without a result".into())))
@@ -91,9 +88,7 @@ impl<I> Creates<I> {
     /// Writes the gathered creates, fills their results and teaches `stored` the new records.
     fn write<K: BatchKind<Input = I>>(
         &mut self,
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         results: &mut [Option<BatchResult>],
         stored: &mut HashMap<String, K::Record>,
     ) -> Result<(), ApiError> {
@@ -101,13 +96,13 @@ impl<I> Creates<I> {
             return Ok(());
         }
         let taken = std::mem::take(self);
-        let outcomes = K::create_many(connection, vault, caller, taken.inputs)?;
+        let outcomes = K::create_many(work, taken.inputs)?;
         for ((slot, external_id), outcome) in taken.slots.into_iter().zip(outcomes) {
             results[slot] = Some(match outcome {
                 Ok(record) => {
                     let meta = K::meta(&record);
                     let result = BatchResult::done(
-                        K::RECORD_TYPE,
+                        K::KIND.as_str(),
                         &external_id,
                         &meta.id,
                         meta.version,
@@ -116,7 +111,7 @@ impl<I> Creates<I> {
                     stored.insert(external_id, record);
                     result
                 }
-                Err(error) => item_failure(K::RECORD_TYPE, &external_id, error)?,
+                Err(error) => item_failure(K::KIND.as_str(), &external_id, error)?,
             });
         }
         Ok(())
@@ -127,17 +122,17 @@ impl<I> Creates<I> {
 /// be refused (another writer took one of the external ids meanwhile, say), it is rolled back and the
 /// records are written one at a time with `alone`, so that only the offending item fails.
 pub fn write_together<R>(
-    connection: &mut AnyConnection,
+    work: &mut UnitOfWork<'_>,
     checked: Vec<Result<R, ApiError>>,
-    together: impl FnOnce(&mut AnyConnection, &[&R]) -> Result<(), ApiError>,
-    alone: impl Fn(&mut AnyConnection, &R) -> Result<(), ApiError>,
+    together: impl FnOnce(&mut UnitOfWork<'_>, &[&R]) -> Result<(), ApiError>,
+    alone: impl Fn(&mut UnitOfWork<'_>, &R) -> Result<(), ApiError>,
 ) -> Result<Vec<Result<R, ApiError>>, ApiError> {
     let outcome = {
         let ready: Vec<&R> = checked.iter().filter_map(|c| c.as_ref().ok()).collect();
         if ready.is_empty() {
             return Ok(checked);
         }
-        cpims_db::savepoint(connection, |c| together(c, &ready))
+        work.savepoint(|work| together(work, &ready))
     };
     match outcome {
         Ok(()) => Ok(checked),
@@ -145,7 +140,7 @@ pub fn write_together<R>(
             .into_iter()
             .map(|check| {
                 let record = check?;
-                cpims_db::savepoint(connection, |c| alone(c, &record))?;
+                work.savepoint(|work| alone(work, &record))?;
                 Ok(record)
             })
             .collect()),

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use cpims_db::{AnyConnection, Vault};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -12,7 +11,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::batch_kinds::BatchKind;
-use crate::auth::Authenticated;
+use crate::app::UnitOfWork;
 use crate::error::{ApiError, FieldError};
 use crate::extract::json::{flatten, parse_value, FieldRules};
 
@@ -149,12 +148,12 @@ fn resolve_reference(
 /// Runs one item's writes in a savepoint so that its failure leaves no partial row and does not
 /// disturb the other items; validation failures become `invalid`, anything else aborts the batch.
 fn isolated<T>(
-    connection: &mut AnyConnection,
+    work: &mut UnitOfWork<'_>,
     record_type: &str,
     external_id: &str,
-    work: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+    write: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, ApiError>,
 ) -> Result<Result<T, BatchResult>, ApiError> {
-    match cpims_db::savepoint(connection, work) {
+    match work.savepoint(write) {
         Ok(value) => Ok(Ok(value)),
         Err(error) => item_failure(record_type, external_id, error).map(Err),
     }
@@ -211,17 +210,16 @@ fn conflict<R: Serialize>(
 /// (stale `base_version`). `stored` holds the agency's records of this type by external id, and learns
 /// each record this batch writes.
 pub(super) fn upsert<K: BatchKind>(
-    connection: &mut AnyConnection,
-    vault: &Vault,
-    caller: &Authenticated,
+    work: &mut UnitOfWork<'_>,
     item: Envelope<K::Input>,
     stored: &mut HashMap<String, K::Record>,
 ) -> Result<BatchResult, ApiError> {
-    let kind = K::RECORD_TYPE;
+    let kind = K::KIND.as_str();
     let ext = item.external_id.clone();
     let outcome = match stored.get(&ext).cloned() {
-        None => isolated(connection, kind, &ext, |c| {
-            Ok((K::create(c, vault, caller, item.input)?, "created"))
+        None => isolated(work, kind, &ext, |work| {
+            let record = K::build(work, item.input)?;
+            Ok((K::create(work, record)?, "created"))
         })?,
         Some(current) => {
             let (id, version) = (K::meta(&current).id.clone(), K::meta(&current).version);
@@ -239,8 +237,8 @@ pub(super) fn upsert<K: BatchKind>(
                     K::Response::from(current),
                 ));
             }
-            isolated(connection, kind, &ext, |c| {
-                Ok((K::update(c, vault, caller, current, item.input)?, "updated"))
+            isolated(work, kind, &ext, |work| {
+                Ok((K::update(work, current, candidate)?, "updated"))
             })?
         }
     };

@@ -1,26 +1,23 @@
-//! The record types a sync batch can upsert, each with the store functions (and so the rules) of its
+//! The record types a sync batch can upsert, each with the `app` commands (and so the rules) of its
 //! single-record endpoints.
 
-use cpims_db::{AnyConnection, Vault};
+use cpims_domain::access::RecordKind;
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use validator::Validate;
 
 use super::batch_creates::write_together;
-use crate::auth::Authenticated;
+use crate::app::{self, UnitOfWork};
 use crate::error::ApiError;
 use crate::extract::json::FieldRules;
 use crate::routes::children::dto::{ChildInput, ChildResponse};
-use crate::routes::children::store as child_store;
 use crate::routes::incidents::dto::{IncidentInput, IncidentResponse};
-use crate::routes::incidents::store as incident_store;
 use crate::routes::referrals::dto::{ReferralInput, ReferralResponse};
-use crate::routes::referrals::store as referral_store;
 
-/// A record type a sync batch can upsert, with the store functions of its single-record endpoints.
+/// A record type a sync batch can upsert, with the `app` commands of its single-record endpoints.
 pub trait BatchKind {
-    const RECORD_TYPE: &'static str;
+    const KIND: RecordKind;
     type Input: DeserializeOwned + Validate + FieldRules + Clone;
     type Record: Clone + PartialEq;
     type Response: Serialize + From<Self::Record>;
@@ -28,33 +25,26 @@ pub trait BatchKind {
     fn meta(record: &Self::Record) -> &RecordMeta;
     /// Copies an input onto a record, as a create or update would.
     fn apply(input: Self::Input, record: &mut Self::Record);
-    fn create(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
-        input: Self::Input,
-    ) -> Result<Self::Record, ApiError>;
+    /// A new record of the actor's agency from an input.
+    fn build(work: &UnitOfWork<'_>, input: Self::Input) -> Result<Self::Record, ApiError>;
+    fn create(work: &mut UnitOfWork<'_>, record: Self::Record) -> Result<Self::Record, ApiError>;
+    /// Stores `next` as the next version of `current`.
     fn update(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         current: Self::Record,
-        input: Self::Input,
+        next: Self::Record,
     ) -> Result<Self::Record, ApiError>;
     /// Creates records from validated inputs, each checked as `create` checks it: per input, in order,
     /// the stored record or the refusal `create` would give. By default one at a time, each in its own
     /// savepoint.
     fn create_many(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         inputs: Vec<Self::Input>,
     ) -> Result<Vec<Result<Self::Record, ApiError>>, ApiError> {
         let mut outcomes = Vec::with_capacity(inputs.len());
         for input in inputs {
-            outcomes.push(cpims_db::savepoint(connection, |c| {
-                Self::create(c, vault, caller, input)
-            }));
+            let record = Self::build(work, input)?;
+            outcomes.push(work.savepoint(|work| Self::create(work, record)));
         }
         Ok(outcomes)
     }
@@ -64,8 +54,12 @@ pub struct Children;
 pub struct Incidents;
 pub struct Referrals;
 
+fn new_meta(work: &UnitOfWork<'_>) -> Result<RecordMeta, ApiError> {
+    Ok(app::new_meta(work.actor().user()?))
+}
+
 impl BatchKind for Children {
-    const RECORD_TYPE: &'static str = "child";
+    const KIND: RecordKind = RecordKind::Child;
     type Input = ChildInput;
     type Record = Child;
     type Response = ChildResponse;
@@ -76,46 +70,35 @@ impl BatchKind for Children {
     fn apply(input: ChildInput, record: &mut Child) {
         input.apply_to(record);
     }
-    fn create(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
-        input: ChildInput,
-    ) -> Result<Child, ApiError> {
-        let child = child_store::build(caller, input);
-        child_store::insert(connection, vault, caller, &child)?;
+    fn build(work: &UnitOfWork<'_>, input: ChildInput) -> Result<Child, ApiError> {
+        Ok(input.into_child(new_meta(work)?))
+    }
+    fn create(work: &mut UnitOfWork<'_>, child: Child) -> Result<Child, ApiError> {
+        app::children::create(work, &child)?;
         Ok(child)
     }
-    fn update(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
-        current: Child,
-        input: ChildInput,
-    ) -> Result<Child, ApiError> {
-        child_store::update(connection, vault, caller, current, input)
+    fn update(work: &mut UnitOfWork<'_>, current: Child, next: Child) -> Result<Child, ApiError> {
+        app::children::store_update(work, current, next)
     }
     fn create_many(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         inputs: Vec<ChildInput>,
     ) -> Result<Vec<Result<Child, ApiError>>, ApiError> {
         let built = inputs
             .into_iter()
-            .map(|input| Ok(child_store::build(caller, input)))
+            .map(|input| Self::build(work, input))
             .collect();
         write_together(
-            connection,
+            work,
             built,
-            |c, ready| child_store::insert_many(c, vault, caller, ready),
-            |c, child| child_store::insert(c, vault, caller, child),
+            app::children::create_many,
+            app::children::create,
         )
     }
 }
 
 impl BatchKind for Incidents {
-    const RECORD_TYPE: &'static str = "incident";
+    const KIND: RecordKind = RecordKind::Incident;
     type Input = IncidentInput;
     type Record = Incident;
     type Response = IncidentResponse;
@@ -126,47 +109,40 @@ impl BatchKind for Incidents {
     fn apply(input: IncidentInput, record: &mut Incident) {
         input.apply_to(record);
     }
-    fn create(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
-        input: IncidentInput,
-    ) -> Result<Incident, ApiError> {
-        let incident = incident_store::build(caller, input);
-        incident_store::insert(connection, vault, caller, &incident)?;
+    fn build(work: &UnitOfWork<'_>, input: IncidentInput) -> Result<Incident, ApiError> {
+        Ok(input.into_incident(new_meta(work)?))
+    }
+    fn create(work: &mut UnitOfWork<'_>, incident: Incident) -> Result<Incident, ApiError> {
+        app::incidents::create(work, &incident)?;
         Ok(incident)
     }
     fn update(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         current: Incident,
-        input: IncidentInput,
+        next: Incident,
     ) -> Result<Incident, ApiError> {
-        incident_store::update(connection, vault, caller, current, input)
+        app::incidents::store_update(work, current, next)
     }
     fn create_many(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         inputs: Vec<IncidentInput>,
     ) -> Result<Vec<Result<Incident, ApiError>>, ApiError> {
         let built = inputs
             .into_iter()
-            .map(|input| incident_store::build(caller, input))
-            .collect();
-        let checked = incident_store::check_new(connection, vault, caller, built)?;
+            .map(|input| Self::build(work, input))
+            .collect::<Result<Vec<_>, _>>()?;
+        let checked = app::incidents::check_new(work, built)?;
         write_together(
-            connection,
+            work,
             checked,
-            |c, ready| incident_store::insert_many(c, vault, caller, ready),
-            |c, incident| incident_store::insert(c, vault, caller, incident),
+            app::incidents::create_many,
+            app::incidents::create,
         )
     }
 }
 
 impl BatchKind for Referrals {
-    const RECORD_TYPE: &'static str = "referral";
+    const KIND: RecordKind = RecordKind::Referral;
     type Input = ReferralInput;
     type Record = Referral;
     type Response = ReferralResponse;
@@ -177,23 +153,17 @@ impl BatchKind for Referrals {
     fn apply(input: ReferralInput, record: &mut Referral) {
         input.apply_to(record);
     }
-    fn create(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
-        input: ReferralInput,
-    ) -> Result<Referral, ApiError> {
-        let mut referral = referral_store::build(caller, input);
-        referral_store::insert(connection, vault, caller, &mut referral)?;
-        Ok(referral)
+    fn build(work: &UnitOfWork<'_>, input: ReferralInput) -> Result<Referral, ApiError> {
+        Ok(input.into_referral(new_meta(work)?))
+    }
+    fn create(work: &mut UnitOfWork<'_>, referral: Referral) -> Result<Referral, ApiError> {
+        app::referrals::create(work, referral)
     }
     fn update(
-        connection: &mut AnyConnection,
-        vault: &Vault,
-        caller: &Authenticated,
+        work: &mut UnitOfWork<'_>,
         current: Referral,
-        input: ReferralInput,
+        next: Referral,
     ) -> Result<Referral, ApiError> {
-        referral_store::update(connection, vault, caller, current, input)
+        app::referrals::store_update(work, current, next)
     }
 }

@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::params::{decode_seq_cursor, encode_seq_cursor};
 use crate::routes::children::dto::ChildResponse;
 use crate::routes::incidents::dto::IncidentResponse;
 use crate::routes::referrals::dto::ReferralResponse;
-use crate::routes::support::{decode_seq_cursor, encode_seq_cursor, with_connection};
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -135,7 +136,7 @@ pub async fn changes(
             }
             let events: Vec<_> = reads
                 .iter()
-                .map(|(kind, id)| caller.audit("read", kind, id))
+                .map(|(kind, id)| caller.audit_of("read", Some(kind), Some(id)))
                 .collect();
             cpims_db::repo::audit::append(connection, &events)?;
             let last = entries.last().map_or(after, |entry| entry.seq);

@@ -7,12 +7,12 @@ use cpims_db::repo::{agencies, users};
 use cpims_domain::user::{check_password, normalise_username, User};
 
 use super::dto::{CreateUserRequest, UserResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::auth::password::hash_password;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Creates a user account in an existing agency (admin only).

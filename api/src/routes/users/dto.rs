@@ -8,7 +8,7 @@ use validator::Validate;
 
 use crate::extract::json::FieldRules;
 
-use crate::routes::support::utc;
+use crate::extract::params::utc;
 
 /// A new user account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

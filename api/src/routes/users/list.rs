@@ -4,9 +4,10 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::users::{self, UserFilter};
 
 use super::dto::{UserList, UserListQuery, UserResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// User accounts, newest first (admin only).

@@ -7,12 +7,13 @@ use cpims_db::repo::{agencies, users};
 use cpims_domain::user::check_password;
 
 use super::dto::{UpdateUserRequest, UserResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::auth::password::hash_password;
 use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// Changes a user account (admin only); needs `If-Match`. Admins cannot deactivate or demote

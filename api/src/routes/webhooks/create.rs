@@ -7,10 +7,10 @@ use cpims_db::repo::agencies;
 use cpims_db::repo::webhooks::{self, join_events, SubscriptionRow};
 
 use super::dto::{CreateWebhookRequest, WebhookResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::json::ValidJson;
-use crate::routes::support::with_connection;
 use crate::state::AppState;
 
 /// Registers a webhook subscription (admin only) for an agency, by default the caller's. It receives

@@ -3,9 +3,10 @@
 use actix_web::{web, HttpResponse};
 use cpims_db::repo::webhooks;
 
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{parse_id, with_connection};
+use crate::extract::params::parse_id;
 use crate::state::AppState;
 
 /// Removes a subscription (admin only) with its undelivered events and its delivery log.

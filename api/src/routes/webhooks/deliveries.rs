@@ -4,10 +4,11 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::webhooks;
 
 use super::dto::{DeliveryList, DeliveryListQuery, DeliveryResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{
-    decode_seq_cursor, encode_seq_cursor, parse_id, with_connection, DEFAULT_LIMIT, MAX_LIMIT,
+use crate::extract::params::{
+    decode_seq_cursor, encode_seq_cursor, parse_id, DEFAULT_LIMIT, MAX_LIMIT,
 };
 use crate::state::AppState;
 

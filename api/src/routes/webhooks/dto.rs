@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::app::events::EVENT_TYPES;
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::routes::support::utc;
-use crate::webhooks::events::EVENT_TYPES;
+use crate::extract::params::utc;
 
 /// The shortest signing secret accepted.
 pub const MIN_SECRET_CHARS: usize = 16;

@@ -4,9 +4,10 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::webhooks;
 
 use super::dto::{WebhookList, WebhookListQuery, WebhookResponse};
+use crate::app::execute::with_connection;
 use crate::auth::gate::AdminCaller;
 use crate::error::{ApiError, Problem};
-use crate::routes::support::{encode_cursor, page_request, with_connection};
+use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
 
 /// Webhook subscriptions, newest first (admin only); secrets are never shown.

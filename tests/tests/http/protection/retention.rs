@@ -112,10 +112,11 @@ async fn expired_cases_are_anonymised_and_statistics_do_not_change() {
     let before = statistics(&app, &cast).await;
 
     let pool = app.state.pool.clone();
+    let vault = app.state.vault.clone();
     let (report, again) = tokio::task::spawn_blocking(move || {
         let now = cpims_db::page::now();
-        let report = cpims_api::retention::run(&pool, 10, now).unwrap();
-        let again = cpims_api::retention::run(&pool, 10, now).unwrap();
+        let report = cpims_api::app::retention::run(&pool, &vault, 10, now).unwrap();
+        let again = cpims_api::app::retention::run(&pool, &vault, 10, now).unwrap();
         (report, again)
     })
     .await

@@ -1,18 +1,21 @@
-//! `cpims retention run`: anonymises incidents closed (or deleted) longer ago than the retention
+//! Retention (`cpims retention run`): anonymises incidents closed (or deleted) longer ago than the retention
 //! period, then the children no open record needs any more. Each record's anonymisation is one
 //! transaction with its audit entry and change-feed entry, so sync clients erase their copies too.
 
 use chrono::NaiveDateTime;
-use cpims_db::repo::audit::{self, AuditEvent};
-use cpims_db::repo::changes::{self, receiver_sees, ChangeKind, NewChange};
-use cpims_db::repo::retention::{self, ExpiredIncident};
-use cpims_db::{AnyConnection, DbPool};
+use cpims_db::repo::retention::{self, ExpiredChild, ExpiredIncident};
+use cpims_db::{DbPool, Vault};
+use cpims_domain::access::RecordKind;
 use cpims_domain::case::ReferralStatus;
 use cpims_domain::child::age_on;
 use cpims_domain::protection::{month_of, retention_cutoff};
 
+use super::unit_of_work::Anonymised;
+use super::{Actor, UnitOfWork};
 use crate::error::ApiError;
-use crate::routes::publish;
+
+/// The actor retention's audit entries name (where a request id would go).
+const JOB: Actor<'static> = Actor::System { job: "retention" };
 
 /// How many records a run anonymised.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -24,7 +27,12 @@ pub struct RetentionReport {
 }
 
 /// Anonymises everything past `years` of retention as of `now`.
-pub fn run(pool: &DbPool, years: u32, now: NaiveDateTime) -> Result<RetentionReport, ApiError> {
+pub fn run(
+    pool: &DbPool,
+    vault: &Vault,
+    years: u32,
+    now: NaiveDateTime,
+) -> Result<RetentionReport, ApiError> {
     let cutoff = retention_cutoff(now.date(), years)
         .and_hms_opt(0, 0, 0)
         .unwrap_or(NaiveDateTime::MIN);
@@ -39,7 +47,8 @@ pub fn run(pool: &DbPool, years: u32, now: NaiveDateTime) -> Result<RetentionRep
             retention::expired_incidents(&mut connection, cutoff, after.as_deref())?;
         for incident in expired {
             cpims_db::write_transaction(&mut connection, |connection| {
-                anonymise_incident(connection, &incident, now, &mut report)
+                let mut work = UnitOfWork::new(connection, vault, JOB);
+                anonymise_incident(&mut work, &incident, now, &mut report)
             })?;
         }
         match last {
@@ -53,18 +62,8 @@ pub fn run(pool: &DbPool, years: u32, now: NaiveDateTime) -> Result<RetentionRep
             retention::expired_children(&mut connection, cutoff, after.as_deref())?;
         for child in expired {
             cpims_db::write_transaction(&mut connection, |connection| {
-                if retention::anonymise_child(connection, &child, now)? {
-                    audit::append(connection, &[anonymised("child", &child.id)])?;
-                    publish::case_upserted(
-                        connection,
-                        "child",
-                        &child.id,
-                        child.version + 1,
-                        &child.agency_id,
-                    )?;
-                    report.children += 1;
-                }
-                Ok::<_, ApiError>(())
+                let mut work = UnitOfWork::new(connection, vault, JOB);
+                anonymise_child(&mut work, &child, now, &mut report)
             })?;
         }
         match last {
@@ -75,8 +74,27 @@ pub fn run(pool: &DbPool, years: u32, now: NaiveDateTime) -> Result<RetentionRep
     Ok(report)
 }
 
+fn anonymise_child(
+    work: &mut UnitOfWork<'_>,
+    child: &ExpiredChild,
+    now: NaiveDateTime,
+    report: &mut RetentionReport,
+) -> Result<(), ApiError> {
+    if retention::anonymise_child(work.connection(), child, now)? {
+        work.anonymised(&[Anonymised {
+            kind: RecordKind::Child,
+            id: child.id.clone(),
+            version: child.version + 1,
+            owner: child.agency_id.clone(),
+            receiver: None,
+        }])?;
+        report.children += 1;
+    }
+    Ok(())
+}
+
 fn anonymise_incident(
-    connection: &mut AnyConnection,
+    work: &mut UnitOfWork<'_>,
     incident: &ExpiredIncident,
     now: NaiveDateTime,
     report: &mut RetentionReport,
@@ -88,7 +106,7 @@ fn anonymise_incident(
         None => incident.child_estimated_age_years,
     };
     let Some(referrals) = retention::anonymise_incident(
-        connection,
+        work.connection(),
         incident,
         age,
         month_of(incident.occurred_on),
@@ -98,47 +116,25 @@ fn anonymise_incident(
     else {
         return Ok(());
     };
-    let mut events = vec![anonymised("incident", &incident.id)];
-    events.extend(referrals.iter().map(|r| anonymised("referral", &r.id)));
-    audit::append(connection, &events)?;
-    publish::case_upserted(
-        connection,
-        "incident",
-        &incident.id,
-        incident.version + 1,
-        &incident.agency_id,
-    )?;
-    let referral_changes: Vec<NewChange> = referrals
-        .iter()
-        .map(|referral| {
-            let mut audience = vec![referral.agency_id.clone()];
-            let status = ReferralStatus::parse(&referral.status);
-            if status.is_some_and(receiver_sees) {
-                audience.push(referral.to_agency_id.clone());
-            }
-            NewChange {
-                record_type: "referral",
-                record_id: referral.id.clone(),
-                version: referral.version,
-                change: ChangeKind::Upsert,
-                audience,
-            }
-        })
-        .collect();
-    changes::publish(connection, &referral_changes)?;
+    let mut records = vec![Anonymised {
+        kind: RecordKind::Incident,
+        id: incident.id.clone(),
+        version: incident.version + 1,
+        owner: incident.agency_id.clone(),
+        receiver: None,
+    }];
+    records.extend(referrals.iter().map(|referral| Anonymised {
+        kind: RecordKind::Referral,
+        id: referral.id.clone(),
+        version: referral.version,
+        owner: referral.agency_id.clone(),
+        receiver: Some((
+            referral.to_agency_id.clone(),
+            ReferralStatus::parse(&referral.status),
+        )),
+    }));
+    work.anonymised(&records)?;
     report.incidents += 1;
     report.referrals += referrals.len();
     Ok(())
-}
-
-fn anonymised(record_type: &str, id: &str) -> AuditEvent {
-    AuditEvent {
-        actor_user_id: None,
-        actor_agency_id: None,
-        action: "anonymise".to_owned(),
-        record_type: Some(record_type.to_owned()),
-        record_id: Some(id.to_owned()),
-        request_id: Some("retention".to_owned()),
-        detail: None,
-    }
 }

@@ -5,6 +5,7 @@ use cpims_db::repo::changes::grantees;
 use cpims_db::repo::webhook_outbox::{self, NewEvent};
 use cpims_db::repo::webhooks;
 use cpims_db::AnyConnection;
+use cpims_domain::access::RecordKind;
 use cpims_domain::case::{IncidentStatus, ReferralStatus};
 use cpims_domain::records::{Incident, Referral};
 use serde_json::{json, Value};
@@ -51,7 +52,7 @@ pub fn referral_event(
 ) -> Result<(), ApiError> {
     let mut payload = base(
         event.as_str(),
-        "referral",
+        RecordKind::Referral,
         &referral.meta.id,
         referral.meta.version,
     );
@@ -77,7 +78,7 @@ pub fn incident_status_changed(
 ) -> Result<(), ApiError> {
     let mut payload = base(
         "incident.status_changed",
-        "incident",
+        RecordKind::Incident,
         &incident.meta.id,
         incident.meta.version,
     );
@@ -85,7 +86,7 @@ pub fn incident_status_changed(
     payload["from_status"] = json!(from.as_str());
     payload["agency_id"] = json!(incident.meta.agency_id);
     let mut audience = vec![incident.meta.agency_id.clone()];
-    for agency in grantees(connection, "incident", &incident.meta.id)? {
+    for agency in grantees(connection, RecordKind::Incident, &incident.meta.id)? {
         if !audience.contains(&agency) {
             audience.push(agency);
         }
@@ -93,13 +94,13 @@ pub fn incident_status_changed(
     queue(connection, &payload, &audience)
 }
 
-fn base(event: &str, record_type: &str, record_id: &str, version: i64) -> Value {
+fn base(event: &str, record_type: RecordKind, record_id: &str, version: i64) -> Value {
     json!({
         "event_id": cpims_db::page::new_id(),
         "event": event,
         "occurred_at": cpims_db::page::now().and_utc()
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        "record_type": record_type,
+        "record_type": record_type.as_str(),
         "record_id": record_id,
         "version": version,
     })

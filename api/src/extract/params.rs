@@ -1,48 +1,13 @@
-//! Helpers every handler uses: running database work off the actix workers, cursors, and time.
+//! Reading request parameters and fields: path ids, page sizes and cursors, optional and nullable
+//! fields, whole numbers; and writing stored times to the wire.
 
-use actix_web::web;
 use cpims_db::page::PageRequest;
-use cpims_db::AnyConnection;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Default and largest page sizes for lists.
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
-
-/// Runs `work` with a pooled connection on the blocking thread pool (checkout included).
-pub async fn with_connection<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut connection = cpims_db::checkout(&pool)?;
-        work(&mut connection)
-    })
-    .await?
-}
-
-/// Runs `work` in a write transaction for a single-record create. On SQLite, concurrent creates
-/// share one commit (each in its own savepoint; see `write_batch`), since one writer at a time would
-/// otherwise queue every create behind the last one's commit.
-pub async fn with_create_transaction<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    match &state.sqlite_creates {
-        Some(batcher) => batcher.run(work).await,
-        None => {
-            with_connection(state, move |connection| {
-                cpims_db::write_transaction(connection, work)
-            })
-            .await
-        }
-    }
-}
 
 /// Turns `limit` and `cursor` query parameters into a page request; 422 when either is unusable.
 pub fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {

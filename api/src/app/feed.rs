@@ -3,14 +3,16 @@
 //! agency that has just lost sight of a record. Referral changes also queue their webhook events here,
 //! in the same transaction.
 
-use cpims_db::repo::changes::{self, grantees, receiver_sees, ChangeKind, NewChange};
+use cpims_db::repo::changes::{self, grantees, ChangeKind, NewChange};
 use cpims_db::repo::{children, incidents};
 use cpims_db::AnyConnection;
-use cpims_domain::access::ReadScope;
+use cpims_domain::access::{ReadScope, RecordKind};
+use cpims_domain::case::ReferralStatus;
 use cpims_domain::records::Referral;
 
+use super::events::{self, ReferralEvent};
+use super::unit_of_work::Anonymised;
 use crate::error::ApiError;
-use crate::webhooks::events::{self, ReferralEvent};
 
 fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
     let mut audience = vec![owner.to_owned()];
@@ -25,7 +27,7 @@ fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
 /// A child or incident was created or changed: its owner and grantees see the new version.
 pub fn case_upserted(
     connection: &mut AnyConnection,
-    record_type: &'static str,
+    record_type: RecordKind,
     id: &str,
     version: i64,
     owner: &str,
@@ -44,19 +46,19 @@ pub fn case_upserted(
 /// Children and incidents just created: no referral can grant sight of a record that did not exist
 /// before this transaction, so each is addressed to its owner alone, without a grant lookup. All go
 /// into one statement.
-pub fn cases_created<'a>(
+pub fn cases_created(
     connection: &mut AnyConnection,
-    record_type: &'static str,
-    created: impl IntoIterator<Item = (&'a str, &'a str)>,
+    record_type: RecordKind,
+    created: &[(String, String)],
 ) -> Result<(), ApiError> {
     let changes: Vec<NewChange> = created
-        .into_iter()
+        .iter()
         .map(|(id, owner)| NewChange {
             record_type,
-            record_id: id.to_owned(),
+            record_id: id.clone(),
             version: 1,
             change: ChangeKind::Upsert,
-            audience: vec![owner.to_owned()],
+            audience: vec![owner.clone()],
         })
         .collect();
     Ok(changes::publish(connection, &changes)?)
@@ -65,7 +67,7 @@ pub fn cases_created<'a>(
 /// A child or incident was deleted: everyone who could see it gets a tombstone.
 pub fn case_deleted(
     connection: &mut AnyConnection,
-    record_type: &'static str,
+    record_type: RecordKind,
     id: &str,
     version: i64,
     owner: &str,
@@ -98,7 +100,7 @@ pub fn referral_changed(
     let to = referral.to_agency_id.clone();
     let mut published = Vec::new();
     let change = |kind, audience| NewChange {
-        record_type: "referral",
+        record_type: RecordKind::Referral,
         record_id: referral.meta.id.clone(),
         version: referral.meta.version,
         change: kind,
@@ -106,7 +108,7 @@ pub fn referral_changed(
     };
     if deleted {
         published.push(change(ChangeKind::Tombstone, vec![from, to.clone()]));
-    } else if receiver_sees(referral.status) {
+    } else if referral.status.visible_to_receiver() {
         published.push(change(ChangeKind::Upsert, vec![from, to.clone()]));
     } else {
         published.push(change(ChangeKind::Upsert, vec![from]));
@@ -127,8 +129,12 @@ pub fn referral_changed(
             &ReadScope::Everything,
         )?;
         for (record_type, id, version) in [
-            ("child", child.meta.id, child.meta.version),
-            ("incident", incident.meta.id, incident.meta.version),
+            (RecordKind::Child, child.meta.id, child.meta.version),
+            (
+                RecordKind::Incident,
+                incident.meta.id,
+                incident.meta.version,
+            ),
         ] {
             let still_granted = grantees(connection, record_type, &id)?.contains(&to);
             let kind = match (grants_now, still_granted) {
@@ -148,4 +154,30 @@ pub fn referral_changed(
         }
     }
     Ok(changes::publish(connection, &published)?)
+}
+
+/// Anonymised referrals: the referring agency, and the receiver while it still sees the referral.
+pub fn referrals_anonymised(
+    connection: &mut AnyConnection,
+    anonymised: &[&Anonymised],
+) -> Result<(), ApiError> {
+    let changes: Vec<NewChange> = anonymised
+        .iter()
+        .map(|referral| {
+            let mut audience = vec![referral.owner.clone()];
+            if let Some((receiver, status)) = &referral.receiver {
+                if status.is_some_and(ReferralStatus::visible_to_receiver) {
+                    audience.push(receiver.clone());
+                }
+            }
+            NewChange {
+                record_type: RecordKind::Referral,
+                record_id: referral.id.clone(),
+                version: referral.version,
+                change: ChangeKind::Upsert,
+                audience,
+            }
+        })
+        .collect();
+    Ok(changes::publish(connection, &changes)?)
 }

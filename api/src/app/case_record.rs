@@ -1,0 +1,229 @@
+//! What the unit of work needs to know of each kind of case record: its rows, the form its history
+//! records, and who hears of a change (change feed and webhook events).
+
+use cpims_db::repo::{children, incidents, referrals};
+use cpims_db::{AnyConnection, DbError, Vault};
+use cpims_domain::access::RecordKind;
+use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
+use serde::Serialize;
+
+use super::events::{self, ReferralEvent};
+use super::feed;
+use crate::error::ApiError;
+use crate::routes::children::dto::ChildResponse;
+use crate::routes::incidents::dto::IncidentResponse;
+use crate::routes::referrals::dto::ReferralResponse;
+
+/// What a unit of work wrote, for the audience to hear of it.
+pub enum Written<'a, R> {
+    Created(&'a [&'a R]),
+    Updated {
+        before: &'a R,
+        after: &'a R,
+    },
+    /// A status move (a transition row was written too).
+    Moved {
+        before: &'a R,
+        after: &'a R,
+    },
+    /// Soft-deleted; `gone` carries the version the deletion took.
+    Deleted {
+        gone: &'a R,
+    },
+}
+
+/// A kind of case record the unit of work can write.
+pub trait CaseRecord: Clone {
+    const KIND: RecordKind;
+    /// The record as clients see it: the history records changes of this form, field by field.
+    type Wire: Serialize + From<Self>;
+
+    fn meta(&self) -> &RecordMeta;
+    fn meta_mut(&mut self) -> &mut RecordMeta;
+    fn insert_rows(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        records: &[&Self],
+    ) -> Result<(), DbError>;
+    fn update_row(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        record: &Self,
+        expected_version: i64,
+    ) -> Result<(), DbError>;
+    fn soft_delete(
+        connection: &mut AnyConnection,
+        id: &str,
+        expected_version: i64,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(), DbError>;
+    /// Tells the change feed and the webhook outbox what was written.
+    fn publish(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        written: Written<'_, Self>,
+    ) -> Result<(), ApiError>;
+}
+
+/// Children and incidents are seen by their owner and the agencies a live referral grants them to.
+fn publish_case<R: CaseRecord>(
+    connection: &mut AnyConnection,
+    written: &Written<'_, R>,
+) -> Result<(), ApiError> {
+    let owned = |record: &R| (record.meta().id.clone(), record.meta().agency_id.clone());
+    match written {
+        Written::Created(records) => {
+            let created: Vec<(String, String)> = records.iter().map(|r| owned(r)).collect();
+            feed::cases_created(connection, R::KIND, &created)
+        }
+        Written::Updated { after, .. } | Written::Moved { after, .. } => {
+            let meta = after.meta();
+            feed::case_upserted(connection, R::KIND, &meta.id, meta.version, &meta.agency_id)
+        }
+        Written::Deleted { gone } => {
+            let meta = gone.meta();
+            feed::case_deleted(connection, R::KIND, &meta.id, meta.version, &meta.agency_id)
+        }
+    }
+}
+
+impl CaseRecord for Child {
+    const KIND: RecordKind = RecordKind::Child;
+    type Wire = ChildResponse;
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
+        children::insert_all(c, v, records)
+    }
+    fn update_row(
+        c: &mut AnyConnection,
+        v: &Vault,
+        r: &Self,
+        expected: i64,
+    ) -> Result<(), DbError> {
+        children::update(c, v, r, expected)
+    }
+    fn soft_delete(
+        c: &mut AnyConnection,
+        id: &str,
+        expected: i64,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(), DbError> {
+        children::soft_delete(c, id, expected, at)
+    }
+    fn publish(
+        c: &mut AnyConnection,
+        _: &Vault,
+        written: Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        publish_case(c, &written)
+    }
+}
+
+impl CaseRecord for Incident {
+    const KIND: RecordKind = RecordKind::Incident;
+    type Wire = IncidentResponse;
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
+        incidents::insert_all(c, v, records)
+    }
+    fn update_row(
+        c: &mut AnyConnection,
+        v: &Vault,
+        r: &Self,
+        expected: i64,
+    ) -> Result<(), DbError> {
+        incidents::update(c, v, r, expected)
+    }
+    fn soft_delete(
+        c: &mut AnyConnection,
+        id: &str,
+        expected: i64,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(), DbError> {
+        incidents::soft_delete(c, id, expected, at)
+    }
+    fn publish(
+        c: &mut AnyConnection,
+        _: &Vault,
+        written: Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        publish_case(c, &written)?;
+        match written {
+            Written::Moved { before, after } => {
+                events::incident_status_changed(c, after, before.status)
+            }
+            Written::Created(_) | Written::Updated { .. } | Written::Deleted { .. } => Ok(()),
+        }
+    }
+}
+
+impl CaseRecord for Referral {
+    const KIND: RecordKind = RecordKind::Referral;
+    type Wire = ReferralResponse;
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
+        records
+            .iter()
+            .try_for_each(|referral| referrals::insert(c, v, referral))
+    }
+    fn update_row(
+        c: &mut AnyConnection,
+        v: &Vault,
+        r: &Self,
+        expected: i64,
+    ) -> Result<(), DbError> {
+        referrals::update(c, v, r, expected)
+    }
+    fn soft_delete(
+        c: &mut AnyConnection,
+        id: &str,
+        expected: i64,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(), DbError> {
+        referrals::soft_delete(c, id, expected, at)
+    }
+    fn publish(
+        c: &mut AnyConnection,
+        v: &Vault,
+        written: Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        match written {
+            Written::Created(records) => records.iter().try_for_each(|referral| {
+                feed::referral_changed(c, v, referral, false, ReferralEvent::Created)
+            }),
+            Written::Updated { before, after } => {
+                let granted = before.status.grants_access();
+                feed::referral_changed(c, v, after, granted, ReferralEvent::Updated)
+            }
+            Written::Moved { before, after } => {
+                let granted = before.status.grants_access();
+                let event = ReferralEvent::StatusChanged {
+                    from: before.status,
+                };
+                feed::referral_changed(c, v, after, granted, event)
+            }
+            Written::Deleted { gone } => {
+                let granted = gone.status.grants_access();
+                feed::referral_changed(c, v, gone, granted, ReferralEvent::Deleted)
+            }
+        }
+    }
+}

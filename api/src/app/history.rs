@@ -1,0 +1,54 @@
+//! Field-level history: the difference between two client-facing forms of a record, one entry per
+//! changed field; a creation is kept as one snapshot of its first values.
+
+use cpims_db::repo::history::{self, HistoryEntry};
+use cpims_domain::access::RecordKind;
+use cpims_domain::history::diff_fields;
+use serde::Serialize;
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+
+/// Fields that change on every write and would only clutter the history.
+const UNTRACKED_FIELDS: &[&str] = &["version", "updated_at", "created_at", "created_by", "id"];
+
+/// The history entries of one change: one per field that differs between `old` (none for a create)
+/// and `new`; a creation's entries folded into one snapshot.
+pub fn entries<T: Serialize>(
+    author: &Authenticated,
+    kind: RecordKind,
+    record_id: &str,
+    version: i64,
+    old: Option<&T>,
+    new: &T,
+) -> Result<Vec<HistoryEntry>, ApiError> {
+    let to_value = |value: &T| {
+        serde_json::to_value(value)
+            .map_err(|error| ApiError::Internal(format!("history encoding: {error}")))
+    };
+    let old_value = match old {
+        Some(old) => to_value(old)?,
+        None => serde_json::Value::Object(serde_json::Map::new()),
+    };
+    let new_value = to_value(new)?;
+    let changed_at = cpims_db::page::now();
+    let fields: Vec<HistoryEntry> = diff_fields(&old_value, &new_value, UNTRACKED_FIELDS)
+        .into_iter()
+        .map(|change| HistoryEntry {
+            id: cpims_db::page::new_id(),
+            record_type: kind.as_str().to_owned(),
+            record_id: record_id.to_owned(),
+            version,
+            field: change.field,
+            old_value: Some(change.old.to_string()).filter(|_| !change.old.is_null()),
+            new_value: Some(change.new.to_string()).filter(|_| !change.new.is_null()),
+            changed_by: author.0.user_id.clone(),
+            changed_by_agency_id: author.0.agency_id.clone(),
+            changed_at,
+        })
+        .collect();
+    Ok(match old {
+        None => history::creation_snapshot(fields).into_iter().collect(),
+        Some(_) => fields,
+    })
+}

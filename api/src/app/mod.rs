@@ -1,0 +1,67 @@
+//! The application layer: one function per command and query on case records. Every write runs
+//! through one [`UnitOfWork`], which writes the record together with its version, history, status
+//! transition, audit entry, change-feed entry and webhook events in the caller's transaction. Handlers,
+//! the sync batch, seed-demo and retention all call these functions; none of them writes those steps.
+//!
+//! The domain decides (state machines, rules, access policy); this layer loads, asks the domain, and
+//! applies the answer through the unit of work.
+
+pub mod actor;
+pub mod case_record;
+pub mod children;
+pub mod events;
+pub mod execute;
+pub mod feed;
+pub mod history;
+pub mod incidents;
+pub mod referrals;
+pub mod retention;
+pub mod unit_of_work;
+
+pub use actor::Actor;
+pub use case_record::{CaseRecord, Written};
+pub use unit_of_work::{StatusMove, UnitOfWork};
+
+use std::collections::BTreeSet;
+
+use cpims_domain::access::Action;
+use cpims_domain::records::RecordMeta;
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+
+/// Refuses with 403 when a visible record does not allow the action (invisible records are 404 earlier).
+pub fn require(allowed: &BTreeSet<Action>, action: Action) -> Result<(), ApiError> {
+    if allowed.contains(&action) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// 412 unless the stored version is the one the caller last read.
+pub fn check_version(current: i64, expected: Option<i64>) -> Result<(), ApiError> {
+    match expected {
+        Some(expected) if expected != current => Err(ApiError::PreconditionFailed { current }),
+        _ => Ok(()),
+    }
+}
+
+/// Today's date in UTC, for date rules.
+pub fn today() -> chrono::NaiveDate {
+    cpims_db::page::now().date()
+}
+
+/// Bookkeeping for a record the caller is creating in its own agency.
+pub fn new_meta(caller: &Authenticated) -> RecordMeta {
+    let now = cpims_db::page::now();
+    RecordMeta {
+        id: cpims_db::page::new_id(),
+        agency_id: caller.0.agency_id.clone(),
+        external_id: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        created_by: Some(caller.0.user_id.clone()),
+    }
+}
