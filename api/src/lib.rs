@@ -1,26 +1,30 @@
-//! CP-IMS HTTP API: routes, handlers, wire types, authentication, error mapping and the OpenAPI contract.
+//! CP-IMS HTTP API, in rooms (docs/ARCHITECTURE.md):
+//!
+//! - `routes/`: one handler per file, wire types (DTOs), every route wired in `routes/mod.rs`;
+//! - `app/`: the commands and queries, each write through one unit of work;
+//! - `cli/`: the `cpims` subcommands other than `serve` (create-admin, seed-demo, audit, keys);
+//! - `background/`: work the server does between requests (sequencer, webhook delivery, batched
+//!   commits);
+//! - the shell: server, configuration, state, authentication, errors, extractors, the contract.
 
-pub mod admin;
 pub mod app;
-pub mod audit_batch;
-pub mod audit_cli;
 pub mod auth;
+pub mod background;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
-pub mod keys_cli;
 pub mod malloc_arenas;
 pub mod openapi;
 pub mod request_id;
-
 pub mod routes;
 pub mod secrets;
-pub mod seed;
-pub mod sequencer;
 pub mod server;
 pub mod state;
 pub mod telemetry;
-pub mod webhooks;
-pub mod write_batch;
+
+// The paths the commands and their tests have always used.
+pub use background::webhooks;
+pub use cli::{admin, audit as audit_cli, keys as keys_cli, seed};

@@ -13,11 +13,11 @@ use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
+use crate::background::webhooks::worker::WorkerSettings;
 use crate::config::{Config, ConfigError};
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::CpimsRootSpan;
-use crate::webhooks::worker::WorkerSettings;
 use cpims_db::repo::login_throttle::ThrottlePolicy;
 
 /// Why the server could not start.
@@ -46,12 +46,13 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         tracing::info!(applied, "applied database migrations");
     }
     let tokens = TokenKeys::new(secret.as_bytes(), config.token_lifetime_secs);
-    let read_audit = crate::audit_batch::AuditBatcher::start(pool.clone()).map_err(|error| {
-        cpims_db::DbError::Internal(format!("cannot start the audit writer: {error}"))
-    })?;
+    let read_audit =
+        crate::background::audit_batch::AuditBatcher::start(pool.clone()).map_err(|error| {
+            cpims_db::DbError::Internal(format!("cannot start the audit writer: {error}"))
+        })?;
     let sqlite_creates = match &config.database {
         cpims_db::DatabaseTarget::Sqlite(_) => Some(
-            crate::write_batch::WriteBatcher::start(pool.clone()).map_err(|error| {
+            crate::background::write_batch::WriteBatcher::start(pool.clone()).map_err(|error| {
                 cpims_db::DbError::Internal(format!("cannot start the write batch writer: {error}"))
             })?,
         ),
@@ -87,12 +88,12 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
     let alive = Arc::new(());
-    crate::webhooks::worker::spawn(
+    crate::background::webhooks::worker::spawn(
         state.pool.clone(),
         WorkerSettings::from_config(&state.config),
         Arc::downgrade(&alive),
     );
-    crate::sequencer::spawn(
+    crate::background::sequencer::spawn(
         state.pool.clone(),
         state.config.sequencer_interval,
         Arc::downgrade(&alive),

@@ -20,7 +20,7 @@ pub struct AppState {
     /// Seals and opens personal data; computes blind indexes.
     pub vault: Arc<Vault>,
     /// Group commit of read audit entries.
-    pub read_audit: crate::audit_batch::AuditBatcher,
+    pub read_audit: crate::background::audit_batch::AuditBatcher,
     /// Group commit of single-record creates, on SQLite only (see `write_batch`).
-    pub sqlite_creates: Option<crate::write_batch::WriteBatcher>,
+    pub sqlite_creates: Option<crate::background::write_batch::WriteBatcher>,
 }

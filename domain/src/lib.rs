@@ -15,6 +15,7 @@ pub mod principal;
 pub mod protection;
 pub mod records;
 pub mod stats;
+pub mod tabulation;
 pub mod taxonomy;
 pub mod user;
 pub mod workflow;

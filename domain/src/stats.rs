@@ -108,6 +108,40 @@ impl ReferralDimension {
     }
 }
 
+/// What the grouped statistics endpoints need of a dimension, so one parser serves them all.
+pub trait Dimension: Copy + PartialEq {
+    /// The dimension named by a `group_by` entry or filter parameter.
+    fn parse(name: &str) -> Option<Self>;
+    /// The name used in queries and as the column name.
+    fn name(self) -> &'static str;
+    /// Whether a filter on this dimension may take `value`.
+    fn accepts(self, value: &str) -> bool;
+}
+
+impl Dimension for IncidentDimension {
+    fn parse(name: &str) -> Option<Self> {
+        IncidentDimension::parse(name)
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn accepts(self, value: &str) -> bool {
+        IncidentDimension::accepts(self, value)
+    }
+}
+
+impl Dimension for ReferralDimension {
+    fn parse(name: &str) -> Option<Self> {
+        ReferralDimension::parse(name)
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn accepts(self, value: &str) -> bool {
+        ReferralDimension::accepts(self, value)
+    }
+}
+
 /// Parses a comma-separated `group_by`: known, distinct dimensions, at most [`MAX_GROUP_BY`].
 pub fn parse_group_by<D: Copy + PartialEq>(
     raw: Option<&str>,
@@ -207,6 +241,20 @@ mod tests {
             Some(StatsView::ProtectedAgency("a".into()))
         );
         assert_eq!(view(Role::ReferralPartner), None);
+    }
+
+    #[test]
+    fn dimension_trait_answers_as_each_enum_does() {
+        fn check<D: Dimension>(name: &str, value: &str) -> Option<bool> {
+            D::parse(name).map(|d| d.name() == name && d.accepts(value))
+        }
+        assert_eq!(check::<IncidentDimension>("province", "Punjab"), Some(true));
+        assert_eq!(check::<IncidentDimension>("sex", "Punjab"), Some(false));
+        assert_eq!(
+            check::<ReferralDimension>("to_agency_kind", "cso"),
+            Some(true)
+        );
+        assert_eq!(check::<ReferralDimension>("district", "Lahore"), None);
     }
 
     #[test]

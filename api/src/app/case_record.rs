@@ -1,9 +1,13 @@
 //! What the unit of work needs to know of each kind of case record: its rows, the form its history
 //! records, and who hears of a change (change feed and webhook events).
 
+use cpims_db::repo::changes::ChangeKind;
 use cpims_db::repo::{children, incidents, referrals};
 use cpims_db::{AnyConnection, DbError, Vault};
-use cpims_domain::access::RecordKind;
+use std::collections::BTreeSet;
+
+use cpims_domain::access::{Action, ReadScope, RecordKind};
+use cpims_domain::principal::Principal;
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::Serialize;
 
@@ -33,13 +37,21 @@ pub enum Written<'a, R> {
 }
 
 /// A kind of case record the unit of work can write.
-pub trait CaseRecord: Clone {
+pub trait CaseRecord: Clone + Sized {
     const KIND: RecordKind;
     /// The record as clients see it: the history records changes of this form, field by field.
     type Wire: Serialize + From<Self>;
 
     fn meta(&self) -> &RecordMeta;
     fn meta_mut(&mut self) -> &mut RecordMeta;
+    /// What `principal` may do to a record it can see (the access policy's answer).
+    fn actions(principal: &Principal, record: &Self) -> BTreeSet<Action>;
+    fn find_visible(
+        connection: &mut AnyConnection,
+        vault: &Vault,
+        id: &str,
+        scope: &ReadScope,
+    ) -> Result<Self, DbError>;
     fn insert_rows(
         connection: &mut AnyConnection,
         vault: &Vault,
@@ -78,44 +90,64 @@ fn publish_case<R: CaseRecord>(
         }
         Written::Updated { after, .. } | Written::Moved { after, .. } => {
             let meta = after.meta();
-            feed::case_upserted(connection, R::KIND, &meta.id, meta.version, &meta.agency_id)
+            let at = (meta.id.as_str(), meta.version, meta.agency_id.as_str());
+            feed::case_changed(connection, R::KIND, at, ChangeKind::Upsert)
         }
         Written::Deleted { gone } => {
             let meta = gone.meta();
-            feed::case_deleted(connection, R::KIND, &meta.id, meta.version, &meta.agency_id)
+            let at = (meta.id.as_str(), meta.version, meta.agency_id.as_str());
+            feed::case_changed(connection, R::KIND, at, ChangeKind::Tombstone)
         }
     }
+}
+
+/// The row operations of a kind, the same for every kind but for the repository module.
+macro_rules! stored_in {
+    ($repo:ident, $commands:ident) => {
+        fn meta(&self) -> &RecordMeta {
+            &self.meta
+        }
+        fn meta_mut(&mut self) -> &mut RecordMeta {
+            &mut self.meta
+        }
+        fn actions(principal: &Principal, record: &Self) -> BTreeSet<Action> {
+            super::$commands::actions(principal, record)
+        }
+        fn find_visible(
+            c: &mut AnyConnection,
+            v: &Vault,
+            id: &str,
+            scope: &ReadScope,
+        ) -> Result<Self, DbError> {
+            $repo::find_visible(c, v, id, scope)
+        }
+        fn insert_rows(c: &mut AnyConnection, v: &Vault, rows: &[&Self]) -> Result<(), DbError> {
+            $repo::insert_all(c, v, rows)
+        }
+        fn update_row(
+            c: &mut AnyConnection,
+            v: &Vault,
+            record: &Self,
+            expected: i64,
+        ) -> Result<(), DbError> {
+            $repo::update(c, v, record, expected)
+        }
+        fn soft_delete(
+            c: &mut AnyConnection,
+            id: &str,
+            expected: i64,
+            at: chrono::NaiveDateTime,
+        ) -> Result<(), DbError> {
+            $repo::soft_delete(c, id, expected, at)
+        }
+    };
 }
 
 impl CaseRecord for Child {
     const KIND: RecordKind = RecordKind::Child;
     type Wire = ChildResponse;
+    stored_in!(children, children);
 
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
-        children::insert_all(c, v, records)
-    }
-    fn update_row(
-        c: &mut AnyConnection,
-        v: &Vault,
-        r: &Self,
-        expected: i64,
-    ) -> Result<(), DbError> {
-        children::update(c, v, r, expected)
-    }
-    fn soft_delete(
-        c: &mut AnyConnection,
-        id: &str,
-        expected: i64,
-        at: chrono::NaiveDateTime,
-    ) -> Result<(), DbError> {
-        children::soft_delete(c, id, expected, at)
-    }
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
@@ -128,32 +160,8 @@ impl CaseRecord for Child {
 impl CaseRecord for Incident {
     const KIND: RecordKind = RecordKind::Incident;
     type Wire = IncidentResponse;
+    stored_in!(incidents, incidents);
 
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
-        incidents::insert_all(c, v, records)
-    }
-    fn update_row(
-        c: &mut AnyConnection,
-        v: &Vault,
-        r: &Self,
-        expected: i64,
-    ) -> Result<(), DbError> {
-        incidents::update(c, v, r, expected)
-    }
-    fn soft_delete(
-        c: &mut AnyConnection,
-        id: &str,
-        expected: i64,
-        at: chrono::NaiveDateTime,
-    ) -> Result<(), DbError> {
-        incidents::soft_delete(c, id, expected, at)
-    }
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
@@ -172,34 +180,8 @@ impl CaseRecord for Incident {
 impl CaseRecord for Referral {
     const KIND: RecordKind = RecordKind::Referral;
     type Wire = ReferralResponse;
+    stored_in!(referrals, referrals);
 
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-    fn insert_rows(c: &mut AnyConnection, v: &Vault, records: &[&Self]) -> Result<(), DbError> {
-        records
-            .iter()
-            .try_for_each(|referral| referrals::insert(c, v, referral))
-    }
-    fn update_row(
-        c: &mut AnyConnection,
-        v: &Vault,
-        r: &Self,
-        expected: i64,
-    ) -> Result<(), DbError> {
-        referrals::update(c, v, r, expected)
-    }
-    fn soft_delete(
-        c: &mut AnyConnection,
-        id: &str,
-        expected: i64,
-        at: chrono::NaiveDateTime,
-    ) -> Result<(), DbError> {
-        referrals::soft_delete(c, id, expected, at)
-    }
     fn publish(
         c: &mut AnyConnection,
         v: &Vault,

@@ -8,7 +8,7 @@ use cpims_domain::incident::check_child_age_at;
 use cpims_domain::principal::Principal;
 use cpims_domain::records::Child;
 
-use super::{check_version, require, UnitOfWork};
+use super::{check_version, find_for, UnitOfWork};
 use crate::error::ApiError;
 
 /// What the caller may do to a child it can see (visibility was decided by the scoped query).
@@ -43,10 +43,7 @@ pub fn update(
     expected_version: i64,
     edit: impl FnOnce(&Child) -> Result<Child, ApiError>,
 ) -> Result<Child, ApiError> {
-    let current = find_for(work, id, Action::Update)?;
-    check_version(current.meta.version, Some(expected_version))?;
-    let next = edit(&current)?;
-    store_update(work, current, next)
+    super::edit(work, id, expected_version, edit, store_update)
 }
 
 /// Stores `next` as the next version of `current` (already loaded and authorised); the child must stay
@@ -73,7 +70,7 @@ pub fn delete(
     id: &str,
     expected_version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let child = find_for(work, id, Action::Delete)?;
+    let child = find_for::<Child>(work, id, Action::Delete)?;
     check_version(child.meta.version, expected_version)?;
     if children::has_live_incidents(work.connection(), &child.meta.id)? {
         return Err(ApiError::Conflict(
@@ -81,13 +78,4 @@ pub fn delete(
         ));
     }
     work.delete(&child)
-}
-
-/// The child in the actor's scope (404 otherwise), if the actor may do `action` to it (403 otherwise).
-fn find_for(work: &mut UnitOfWork<'_>, id: &str, action: Action) -> Result<Child, ApiError> {
-    let scope = work.actor().scope(RecordKind::Child);
-    let vault = work.vault();
-    let child = children::find_visible(work.connection(), vault, id, &scope)?;
-    require(&actions(work.actor().principal()?, &child), action)?;
-    Ok(child)
 }

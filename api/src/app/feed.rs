@@ -24,20 +24,20 @@ fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
     audience
 }
 
-/// A child or incident was created or changed: its owner and grantees see the new version.
-pub fn case_upserted(
+/// A child or incident was changed (`Upsert`) or deleted (`Tombstone`, with the version the deletion
+/// took): its owner and everyone a referral grants it to hear of it.
+pub fn case_changed(
     connection: &mut AnyConnection,
     record_type: RecordKind,
-    id: &str,
-    version: i64,
-    owner: &str,
+    (id, version, owner): (&str, i64, &str),
+    change: ChangeKind,
 ) -> Result<(), ApiError> {
     let audience = audience(owner, grantees(connection, record_type, id)?);
     let change = NewChange {
         record_type,
         record_id: id.to_owned(),
         version,
-        change: ChangeKind::Upsert,
+        change,
         audience,
     };
     Ok(changes::publish(connection, &[change])?)
@@ -62,25 +62,6 @@ pub fn cases_created(
         })
         .collect();
     Ok(changes::publish(connection, &changes)?)
-}
-
-/// A child or incident was deleted: everyone who could see it gets a tombstone.
-pub fn case_deleted(
-    connection: &mut AnyConnection,
-    record_type: RecordKind,
-    id: &str,
-    version: i64,
-    owner: &str,
-) -> Result<(), ApiError> {
-    let audience = audience(owner, grantees(connection, record_type, id)?);
-    let change = NewChange {
-        record_type,
-        record_id: id.to_owned(),
-        version,
-        change: ChangeKind::Tombstone,
-        audience,
-    };
-    Ok(changes::publish(connection, &[change])?)
 }
 
 /// A referral was created, changed, moved or deleted (`event` says which). Publishes the referral to

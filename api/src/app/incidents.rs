@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use cpims_db::repo::{children, incidents, referrals};
+use cpims_db::repo::{children, referrals};
 use cpims_domain::access::{allowed_actions, Action, ReadScope, RecordFacts, RecordKind};
 use cpims_domain::case::IncidentStatus;
 use cpims_domain::incident::check_child_age_at;
@@ -10,7 +10,7 @@ use cpims_domain::principal::Principal;
 use cpims_domain::records::{Child, Incident};
 use cpims_domain::workflow::check_incident_transition;
 
-use super::{check_version, require, StatusMove, UnitOfWork};
+use super::{check_version, find_for, StatusMove, UnitOfWork};
 use crate::error::ApiError;
 
 /// What the caller may do to an incident it can see (visibility was decided by the scoped query).
@@ -105,10 +105,7 @@ pub fn update(
     expected_version: i64,
     edit: impl FnOnce(&Incident) -> Result<Incident, ApiError>,
 ) -> Result<Incident, ApiError> {
-    let current = find_for(work, id, Action::Update)?;
-    check_version(current.meta.version, Some(expected_version))?;
-    let next = edit(&current)?;
-    store_update(work, current, next)
+    super::edit(work, id, expected_version, edit, store_update)
 }
 
 /// Stores `next` as the next version of `current` (already loaded and authorised). The child cannot
@@ -141,7 +138,7 @@ pub fn transition(
     expected_version: i64,
     requested: IncidentMove,
 ) -> Result<Incident, ApiError> {
-    let incident = find_for(work, id, Action::Update)?;
+    let incident = find_for::<Incident>(work, id, Action::Update)?;
     check_version(incident.meta.version, Some(expected_version))?;
     check_incident_transition(incident.status, requested.to)?;
     let closure_reason = match requested.to {
@@ -190,7 +187,7 @@ pub fn delete(
     id: &str,
     expected_version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let incident = find_for(work, id, Action::Delete)?;
+    let incident = find_for::<Incident>(work, id, Action::Delete)?;
     check_version(incident.meta.version, expected_version)?;
     if referrals::count_live_for_incident(work.connection(), &incident.meta.id)? > 0 {
         return Err(ApiError::Conflict(
@@ -198,14 +195,4 @@ pub fn delete(
         ));
     }
     work.delete(&incident)
-}
-
-/// The incident in the actor's scope (404 otherwise), if the actor may do `action` to it (403
-/// otherwise).
-fn find_for(work: &mut UnitOfWork<'_>, id: &str, action: Action) -> Result<Incident, ApiError> {
-    let scope = work.actor().scope(RecordKind::Incident);
-    let vault = work.vault();
-    let incident = incidents::find_visible(work.connection(), vault, id, &scope)?;
-    require(&actions(work.actor().principal()?, &incident), action)?;
-    Ok(incident)
 }

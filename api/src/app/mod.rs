@@ -47,6 +47,35 @@ pub fn check_version(current: i64, expected: Option<i64>) -> Result<(), ApiError
     }
 }
 
+/// The record of kind `R` in the actor's scope (404 otherwise), if the actor may do `action` to it
+/// (403 otherwise).
+pub fn find_for<R: CaseRecord>(
+    work: &mut UnitOfWork<'_>,
+    id: &str,
+    action: Action,
+) -> Result<R, ApiError> {
+    let scope = work.actor().scope(R::KIND);
+    let vault = work.vault();
+    let record = R::find_visible(work.connection(), vault, id, &scope)?;
+    require(&R::actions(work.actor().principal()?, &record), action)?;
+    Ok(record)
+}
+
+/// Changes a record the actor may update, at the version it last read: `edit` gives the next state
+/// from the current one, and `store` keeps it under the kind's rules.
+pub fn edit<R: CaseRecord>(
+    work: &mut UnitOfWork<'_>,
+    id: &str,
+    expected_version: i64,
+    edit: impl FnOnce(&R) -> Result<R, ApiError>,
+    store: impl FnOnce(&mut UnitOfWork<'_>, R, R) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    let current: R = find_for(work, id, Action::Update)?;
+    check_version(current.meta().version, Some(expected_version))?;
+    let next = edit(&current)?;
+    store(work, current, next)
+}
+
 /// Today's date in UTC, for date rules.
 pub fn today() -> chrono::NaiveDate {
     cpims_db::page::now().date()

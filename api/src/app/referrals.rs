@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use cpims_db::repo::{agencies, incidents, referrals};
+use cpims_db::repo::{agencies, incidents};
 use cpims_domain::access::{allowed_actions, Action, ReadScope, RecordFacts, RecordKind};
 use cpims_domain::case::{IncidentStatus, ReferralStatus};
 use cpims_domain::principal::Principal;
 use cpims_domain::records::{Incident, Referral};
 use cpims_domain::workflow::ReferralMove;
 
-use super::{check_version, incidents as incident_commands, require, StatusMove, UnitOfWork};
+use super::{check_version, find_for, incidents as incident_commands, StatusMove, UnitOfWork};
 use crate::error::{ApiError, FieldError};
 
 /// What the caller may do to a referral it can see.
@@ -97,10 +97,7 @@ pub fn update(
     expected_version: i64,
     edit: impl FnOnce(&Referral) -> Result<Referral, ApiError>,
 ) -> Result<Referral, ApiError> {
-    let current = find_for(work, id, Action::Update)?;
-    check_version(current.meta.version, Some(expected_version))?;
-    let next = edit(&current)?;
-    store_update(work, current, next)
+    super::edit(work, id, expected_version, edit, store_update)
 }
 
 /// Stores `next` as the next version of `current` (already loaded and authorised); the incident, the
@@ -135,7 +132,7 @@ pub fn transition(
     to: ReferralStatus,
     note: Option<String>,
 ) -> Result<ReferralMoved, ApiError> {
-    let referral = find_for(work, id, ReferralMove::side(to))?;
+    let referral = find_for::<Referral>(work, id, ReferralMove::side(to))?;
     check_version(referral.meta.version, Some(expected_version))?;
     // The incident belongs to the referring agency; the receiver's act moves it all the same.
     let vault = work.vault();
@@ -178,17 +175,7 @@ pub fn delete(
     id: &str,
     expected_version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let referral = find_for(work, id, Action::Delete)?;
+    let referral = find_for::<Referral>(work, id, Action::Delete)?;
     check_version(referral.meta.version, expected_version)?;
     work.delete(&referral)
-}
-
-/// The referral in the actor's scope (404 otherwise), if the actor may do the action to it (403
-/// otherwise).
-fn find_for(work: &mut UnitOfWork<'_>, id: &str, action: Action) -> Result<Referral, ApiError> {
-    let scope = work.actor().scope(RecordKind::Referral);
-    let vault = work.vault();
-    let referral = referrals::find_visible(work.connection(), vault, id, &scope)?;
-    require(&actions(work.actor().principal()?, &referral), action)?;
-    Ok(referral)
 }

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDateTime;
 use cpims_db::repo::audit::{self, AuditEvent};
+use cpims_db::repo::changes::ChangeKind;
 use cpims_db::repo::history as history_rows;
 use cpims_db::repo::transitions::{self, Transition};
 use cpims_db::{AnyConnection, Vault};
@@ -146,12 +147,11 @@ impl<'a> UnitOfWork<'a> {
         let mut referrals = Vec::new();
         for record in records {
             match record.kind {
-                RecordKind::Child | RecordKind::Incident => feed::case_upserted(
+                RecordKind::Child | RecordKind::Incident => feed::case_changed(
                     self.connection,
                     record.kind,
-                    &record.id,
-                    record.version,
-                    &record.owner,
+                    (&record.id, record.version, &record.owner),
+                    ChangeKind::Upsert,
                 )?,
                 RecordKind::Referral => referrals.push(record),
             }

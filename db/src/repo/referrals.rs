@@ -117,6 +117,17 @@ pub fn insert(
 }
 
 /// A live referral within the scope; `NotFound` otherwise.
+/// Stores new referrals, one statement each (referrals are created one by one).
+pub fn insert_all(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    created: &[&Referral],
+) -> Result<(), DbError> {
+    created
+        .iter()
+        .try_for_each(|referral| insert(connection, vault, referral))
+}
+
 pub fn find_visible(
     connection: &mut AnyConnection,
     vault: &Vault,

@@ -304,7 +304,13 @@ async fn every_seeded_transition_is_legal_and_ends_at_the_stored_status() {
     }
     for (id, status, responded, completed) in &referral_rows {
         assert_eq!(&end_of("referral", id, "pending", REFERRAL_MOVES), status);
-        assert_eq!(*responded, status != "pending", "first_response_at of {id}");
+        // The receiver's answer (accept or decline) is the first response; a withdrawal is not.
+        let answered = walked.get(&("referral", id.as_str())).is_some_and(|steps| {
+            steps
+                .iter()
+                .any(|step| ["accepted", "declined"].contains(&step.to_status.as_str()))
+        });
+        assert_eq!(*responded, answered, "first_response_at of {id}");
         assert_eq!(*completed, status == "completed", "completed_at of {id}");
     }
 

@@ -2,16 +2,15 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use cpims_db::repo::stats::{incident_counts, DateField, IncidentCountQuery};
-use cpims_domain::disclosure::{release_exact, release_protected, StatCell};
-use cpims_domain::stats::{parse_group_by, IncidentDimension, StatsView};
+use cpims_db::repo::stats::{incident_counts, DateField, IncidentCountQuery, StatsScope};
+use cpims_domain::stats::IncidentDimension;
+use cpims_domain::tabulation::tabulate_incidents;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
-use super::csv::csv_response;
-use super::table::StatsTable;
-use super::{audit_query, on_analytics, scope_of, view_of, wants_csv};
+use super::table::{shape, StatsTable};
+use super::{audit_query, disclosure_of, on_analytics, params, rows, scope_of, view_of};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::schemas;
@@ -66,9 +65,9 @@ pub struct IncidentStatsQuery {
 }
 
 impl IncidentStatsQuery {
-    fn filters(&self) -> Vec<(IncidentDimension, &Option<String>)> {
+    fn filters(&self) -> [(IncidentDimension, &Option<String>); 15] {
         use IncidentDimension as D;
-        vec![
+        [
             (D::Province, &self.province),
             (D::District, &self.district),
             (D::Category, &self.category),
@@ -85,6 +84,51 @@ impl IncidentStatsQuery {
             (D::Status, &self.status),
             (D::RiskLevel, &self.risk_level),
         ]
+    }
+
+    /// The count to run for `scope` and the filters to echo; 422 with every problem found.
+    fn validate(
+        &self,
+        scope: StatsScope,
+    ) -> Result<(IncidentCountQuery, Map<String, Value>), ApiError> {
+        let mut errors = Vec::new();
+        let group_by = params::group_by(self.group_by.as_deref(), &mut errors);
+        let date_field = date_field(self.date_field.as_deref(), &mut errors);
+        let (filters, mut echoed) = params::filters(&self.filters(), &mut errors);
+        params::check_period(self.from, self.to, &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        params::echo_period(&mut echoed, self.from, self.to);
+        let date_name = match date_field {
+            DateField::ReportedOn => "reported_on",
+            DateField::OccurredOn => "occurred_on",
+        };
+        echoed.insert("date_field".to_owned(), Value::String(date_name.to_owned()));
+        let count = IncidentCountQuery {
+            group_by,
+            filters,
+            date_field,
+            from: self.from,
+            to: self.to,
+            scope,
+        };
+        Ok((count, echoed))
+    }
+}
+
+/// The date the period and the time dimensions use; `occurred_on` unless asked otherwise.
+fn date_field(raw: Option<&str>, errors: &mut Vec<FieldError>) -> DateField {
+    match raw {
+        None | Some("occurred_on") => DateField::OccurredOn,
+        Some("reported_on") => DateField::ReportedOn,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "date_field",
+                "must be occurred_on or reported_on",
+            ));
+            DateField::OccurredOn
+        }
     }
 }
 
@@ -113,135 +157,19 @@ pub async fn incident_stats(
     query: web::Query<IncidentStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let view = view_of(&caller)?;
-    let query = query.into_inner();
-    let mut errors = Vec::new();
-    let group_by = parse_group_by(query.group_by.as_deref(), IncidentDimension::parse)
-        .map_err(|message| errors.push(FieldError::new("group_by", message)))
-        .unwrap_or_default();
-    let date_field = match query.date_field.as_deref() {
-        None | Some("occurred_on") => DateField::OccurredOn,
-        Some("reported_on") => DateField::ReportedOn,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "date_field",
-                "must be occurred_on or reported_on",
-            ));
-            DateField::OccurredOn
-        }
-    };
-    let mut filters = Vec::new();
-    let mut echoed = Map::new();
-    for (dimension, value) in query.filters() {
-        if let Some(value) = value {
-            if dimension.accepts(value) {
-                filters.push((dimension, value.clone()));
-                echoed.insert(dimension.as_str().to_owned(), Value::String(value.clone()));
-            } else {
-                errors.push(FieldError::new(
-                    dimension.as_str(),
-                    "is not a value this dimension can take",
-                ));
-            }
-        }
-    }
-    if let (Some(from), Some(to)) = (query.from, query.to) {
-        if from > to {
-            errors.push(FieldError::new("to", "must not be before from"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    for (name, date) in [("from", query.from), ("to", query.to)] {
-        if let Some(date) = date {
-            echoed.insert(name.to_owned(), Value::String(date.to_string()));
-        }
-    }
-    let date_name = if date_field == DateField::ReportedOn {
-        "reported_on"
-    } else {
-        "occurred_on"
-    };
-    echoed.insert("date_field".to_owned(), Value::String(date_name.to_owned()));
-    let count_query = IncidentCountQuery {
-        group_by: group_by.clone(),
-        filters,
-        date_field,
-        from: query.from,
-        to: query.to,
-        scope: scope_of(&view),
-    };
+    let (count_query, echoed) = query.validate(scope_of(&view))?;
+    let group_by = count_query.group_by.clone();
     let counts = on_analytics(&state, move |connection| {
         Ok(incident_counts(connection, &count_query)?)
     })
     .await?;
-    let detail = format!(
-        "incidents group_by={}",
-        group_by
-            .iter()
-            .map(|d| d.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    audit_query(&state, &caller, detail).await?;
-
-    let cells: Vec<StatCell> = counts
-        .iter()
-        .map(|cell| StatCell {
-            key: cell
-                .key
-                .iter()
-                .map(|value| value.clone().unwrap_or_default())
-                .collect(),
-            count: u64::try_from(cell.count).unwrap_or(0),
-            children: u64::try_from(cell.children).unwrap_or(0),
-        })
-        .collect();
-    let k = state.config.stats_min_cell;
-    let protected = view != StatsView::ExactAll;
-    let released = if protected {
-        release_protected(&cells, k)
-    } else {
-        release_exact(&cells)
-    };
-    let rows = released
-        .cells
-        .iter()
-        .zip(&counts)
-        .map(|(cell, raw)| {
-            let mut row = Map::new();
-            for (dimension, value) in group_by.iter().zip(&raw.key) {
-                row.insert(
-                    dimension.as_str().to_owned(),
-                    value.clone().map_or(Value::Null, Value::String),
-                );
-            }
-            row.insert(
-                "count".to_owned(),
-                cell.count.map_or(Value::Null, Value::from),
-            );
-            row.insert(
-                "children".to_owned(),
-                cell.children.map_or(Value::Null, Value::from),
-            );
-            row.insert("suppressed".to_owned(), Value::Bool(cell.suppressed));
-            row
-        })
-        .collect();
-    let table = StatsTable {
-        group_by: group_by.iter().map(|d| d.as_str().to_owned()).collect(),
-        rows,
-        total: released.total,
-        filters: echoed,
-        disclosure_control: protected,
-        min_cell: k,
-    };
-    if wants_csv(&request) {
-        return Ok(csv_response(
-            &table,
-            &["count", "children", "suppressed"],
-            "incident-statistics",
-        ));
-    }
-    Ok(HttpResponse::Ok().json(table))
+    audit_query(
+        &state,
+        &caller,
+        params::audit_detail("incidents", &group_by),
+    )
+    .await?;
+    let disclosure = disclosure_of(&view, &state);
+    let tabulated = tabulate_incidents(&rows::counted_cells(counts), disclosure);
+    Ok(shape(&group_by, tabulated, echoed, disclosure).respond(&request, "incident-statistics"))
 }

@@ -2,9 +2,10 @@
 
 pub mod csv;
 pub mod incidents;
-pub mod kpi_tally;
 pub mod kpis;
+pub mod params;
 pub mod referrals;
+pub mod rows;
 pub mod table;
 
 use actix_web::http::header;
@@ -12,6 +13,7 @@ use actix_web::HttpRequest;
 use cpims_db::repo::audit::{self, AuditEvent};
 use cpims_db::repo::stats::StatsScope;
 use cpims_domain::stats::{stats_view, StatsView};
+use cpims_domain::tabulation::Disclosure;
 
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
@@ -21,6 +23,11 @@ use crate::state::AppState;
 /// The caller's view of the statistics; 403 for roles that get none.
 pub fn view_of(caller: &Authenticated) -> Result<StatsView, ApiError> {
     stats_view(&caller.0).ok_or(ApiError::Forbidden)
+}
+
+/// How a view's figures are released, with the configured minimum cell.
+pub fn disclosure_of(view: &StatsView, state: &AppState) -> Disclosure {
+    Disclosure::for_view(view, state.config.stats_min_cell)
 }
 
 /// Whose records a view counts.

@@ -1,34 +1,20 @@
 //! `GET /api/v1/stats/referrals`
 
-use std::collections::BTreeMap;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use cpims_db::repo::stats::{referral_facts, ReferralFact};
-use cpims_domain::disclosure::{
-    percentile, release_exact, release_protected, safe_percentile, StatCell,
-};
-use cpims_domain::stats::{parse_group_by, ReferralDimension, StatsView};
+use cpims_db::repo::stats::referral_facts;
+use cpims_domain::stats::ReferralDimension;
+use cpims_domain::tabulation::tabulate_referrals;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
-use super::csv::csv_response;
-use super::table::StatsTable;
-use super::{audit_query, on_analytics, scope_of, view_of, wants_csv};
+use super::table::{shape, StatsTable};
+use super::{audit_query, disclosure_of, on_analytics, params, rows, scope_of, view_of};
 use crate::auth::Authenticated;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::routes::schemas;
 use crate::state::AppState;
-
-const FIGURES: &[&str] = &[
-    "count",
-    "median_hours_to_first_response",
-    "p90_hours_to_first_response",
-    "median_hours_to_completion",
-    "p90_hours_to_completion",
-    "suppressed",
-];
 
 /// Grouping, period (on creation) and filters for referral counts.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -54,20 +40,39 @@ pub struct ReferralStatsQuery {
     pub month: Option<String>,
 }
 
-fn value_of(fact: &ReferralFact, dimension: ReferralDimension) -> String {
-    match dimension {
-        ReferralDimension::Service => fact.service.clone(),
-        ReferralDimension::Status => fact.status.clone(),
-        ReferralDimension::ToAgencyKind => fact.to_agency_kind.clone(),
-        ReferralDimension::Province => fact.province.clone(),
-        ReferralDimension::Month => fact.created_at.format("%Y-%m").to_string(),
+impl ReferralStatsQuery {
+    /// The grouping and filters to apply; 422 with every problem found.
+    fn validate(&self) -> Result<ReferralGrouping, ApiError> {
+        use ReferralDimension as D;
+        let mut errors = Vec::new();
+        let group_by = params::group_by(self.group_by.as_deref(), &mut errors);
+        let given = [
+            (D::Service, &self.service),
+            (D::Status, &self.status),
+            (D::ToAgencyKind, &self.to_agency_kind),
+            (D::Province, &self.province),
+            (D::Month, &self.month),
+        ];
+        let (filters, mut echoed) = params::filters(&given, &mut errors);
+        params::check_period(self.from, self.to, &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        params::echo_period(&mut echoed, self.from, self.to);
+        Ok(ReferralGrouping {
+            group_by,
+            filters,
+            echoed,
+        })
     }
 }
 
-fn hours(from: chrono::NaiveDateTime, to: Option<chrono::NaiveDateTime>) -> Option<f64> {
-    // Precision to the second is plenty for medians reported in hours.
-    #[allow(clippy::cast_precision_loss)]
-    to.map(|to| (to - from).num_seconds() as f64 / 3600.0)
+/// A validated referral query: the dimensions to group by, the filters to apply to the fetched facts,
+/// and the filters to echo.
+struct ReferralGrouping {
+    group_by: Vec<ReferralDimension>,
+    filters: Vec<(ReferralDimension, String)>,
+    echoed: Map<String, Value>,
 }
 
 /// Counts of referrals per combination of dimensions, with the median and 90th percentile hours from
@@ -94,146 +99,23 @@ pub async fn referral_stats(
     query: web::Query<ReferralStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let view = view_of(&caller)?;
-    let query = query.into_inner();
-    let mut errors = Vec::new();
-    let group_by = parse_group_by(query.group_by.as_deref(), ReferralDimension::parse)
-        .map_err(|message| errors.push(FieldError::new("group_by", message)))
-        .unwrap_or_default();
-    let mut filters = Vec::new();
-    let mut echoed = Map::new();
-    for (dimension, value) in [
-        (ReferralDimension::Service, &query.service),
-        (ReferralDimension::Status, &query.status),
-        (ReferralDimension::ToAgencyKind, &query.to_agency_kind),
-        (ReferralDimension::Province, &query.province),
-        (ReferralDimension::Month, &query.month),
-    ] {
-        if let Some(value) = value {
-            if dimension.accepts(value) {
-                filters.push((dimension, value.clone()));
-                echoed.insert(dimension.as_str().to_owned(), Value::String(value.clone()));
-            } else {
-                errors.push(FieldError::new(
-                    dimension.as_str(),
-                    "is not a value this dimension can take",
-                ));
-            }
-        }
-    }
-    if let (Some(from), Some(to)) = (query.from, query.to) {
-        if from > to {
-            errors.push(FieldError::new("to", "must not be before from"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let grouping = query.validate()?;
     let scope = scope_of(&view);
     let (from, to) = (query.from, query.to);
     let facts = on_analytics(&state, move |connection| {
         Ok(referral_facts(connection, &scope, from, to, None)?)
     })
     .await?;
-    let detail = format!(
-        "referrals group_by={}",
-        group_by
-            .iter()
-            .map(|d| d.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+    let detail = params::audit_detail("referrals", &grouping.group_by);
     audit_query(&state, &caller, detail).await?;
-
-    let mut groups: BTreeMap<Vec<String>, Vec<&ReferralFact>> = BTreeMap::new();
-    for fact in facts
-        .iter()
-        .filter(|fact| filters.iter().all(|(d, v)| &value_of(fact, *d) == v))
-    {
-        groups
-            .entry(group_by.iter().map(|d| value_of(fact, *d)).collect())
-            .or_default()
-            .push(fact);
-    }
-    let cells: Vec<StatCell> = groups
-        .iter()
-        .map(|(key, members)| StatCell {
-            key: key.clone(),
-            count: members.len() as u64,
-            children: 0,
-        })
-        .collect();
-    let k = state.config.stats_min_cell;
-    let protected = view != StatsView::ExactAll;
-    let released = if protected {
-        release_protected(&cells, k)
-    } else {
-        release_exact(&cells)
-    };
-    let figure = |value: Option<f64>| {
-        value.map_or(Value::Null, |v| Value::from((v * 100.0).round() / 100.0))
-    };
-    let rows = released
-        .cells
-        .iter()
-        .zip(groups.values())
-        .map(|(cell, members)| {
-            let mut row = Map::new();
-            for (dimension, value) in group_by.iter().zip(&cell.key) {
-                row.insert(dimension.as_str().to_owned(), Value::String(value.clone()));
-            }
-            row.insert(
-                "count".to_owned(),
-                cell.count.map_or(Value::Null, Value::from),
-            );
-            let response: Vec<f64> = members
-                .iter()
-                .filter_map(|f| hours(f.created_at, f.first_response_at))
-                .collect();
-            let completion: Vec<f64> = members
-                .iter()
-                .filter_map(|f| hours(f.created_at, f.completed_at))
-                .collect();
-            // A suppressed cell shows no figure at all: a median over it would describe the few records.
-            let shown = |values: &[f64], p: f64| match (cell.suppressed, protected) {
-                (true, _) => None,
-                (false, true) => safe_percentile(values, p, k),
-                (false, false) => percentile(values, p),
-            };
-            row.insert(
-                "median_hours_to_first_response".to_owned(),
-                figure(shown(&response, 0.5)),
-            );
-            row.insert(
-                "p90_hours_to_first_response".to_owned(),
-                figure(shown(&response, 0.9)),
-            );
-            row.insert(
-                "median_hours_to_completion".to_owned(),
-                figure(shown(&completion, 0.5)),
-            );
-            row.insert(
-                "p90_hours_to_completion".to_owned(),
-                figure(shown(&completion, 0.9)),
-            );
-            row.insert("suppressed".to_owned(), Value::Bool(cell.suppressed));
-            row
-        })
-        .collect();
-    for (name, date) in [("from", from), ("to", to)] {
-        if let Some(date) = date {
-            echoed.insert(name.to_owned(), Value::String(date.to_string()));
-        }
-    }
-    let table = StatsTable {
-        group_by: group_by.iter().map(|d| d.as_str().to_owned()).collect(),
-        rows,
-        total: released.total,
-        filters: echoed,
-        disclosure_control: protected,
-        min_cell: k,
-    };
-    if wants_csv(&request) {
-        return Ok(csv_response(&table, FIGURES, "referral-statistics"));
-    }
-    Ok(HttpResponse::Ok().json(table))
+    let disclosure = disclosure_of(&view, &state);
+    let facts = rows::referral_facts(facts);
+    let ReferralGrouping {
+        group_by,
+        filters,
+        echoed,
+    } = grouping;
+    let tabulated = tabulate_referrals(&facts, &group_by, &filters, disclosure);
+    let reply = shape(&group_by, tabulated, echoed, disclosure);
+    Ok(reply.respond(&request, "referral-statistics"))
 }

@@ -1,8 +1,14 @@
 //! The statistics table on the wire: rows of dimension values and figures, as JSON or CSV.
 
+use actix_web::{HttpRequest, HttpResponse};
+use cpims_domain::stats::Dimension;
+use cpims_domain::tabulation::{Disclosure, IncidentFigures, ReferralTimes, Row, Table};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
+
+use super::csv::csv_response;
+use super::wants_csv;
 
 /// A grouped statistics table.
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,5 +38,103 @@ impl StatsTable {
             .cloned()
             .chain(figures.iter().map(|f| (*f).to_owned()))
             .collect()
+    }
+}
+
+/// The figures a row carries between `count` and `suppressed`.
+pub trait Figures {
+    /// Their column names, in order.
+    const COLUMNS: &'static [&'static str];
+    /// Their values in [`Self::COLUMNS`] order; null where withheld.
+    fn values(&self) -> Vec<Value>;
+}
+
+impl Figures for IncidentFigures {
+    const COLUMNS: &'static [&'static str] = &["children"];
+    fn values(&self) -> Vec<Value> {
+        vec![self.children.map_or(Value::Null, Value::from)]
+    }
+}
+
+impl Figures for ReferralTimes {
+    const COLUMNS: &'static [&'static str] = &[
+        "median_hours_to_first_response",
+        "p90_hours_to_first_response",
+        "median_hours_to_completion",
+        "p90_hours_to_completion",
+    ];
+    fn values(&self) -> Vec<Value> {
+        [
+            self.median_hours_to_first_response,
+            self.p90_hours_to_first_response,
+            self.median_hours_to_completion,
+            self.p90_hours_to_completion,
+        ]
+        .into_iter()
+        .map(|hours| hours.map_or(Value::Null, Value::from))
+        .collect()
+    }
+}
+
+/// A shaped table and its figure columns, ready to answer as JSON or CSV.
+pub struct StatsReply {
+    table: StatsTable,
+    figures: Vec<&'static str>,
+}
+
+/// Shapes a released table for the wire, with the filters echoed as given.
+pub fn shape<D: Dimension, F: Figures>(
+    group_by: &[D],
+    tabulated: Table<F>,
+    filters: Map<String, Value>,
+    disclosure: Disclosure,
+) -> StatsReply {
+    let group_by: Vec<String> = group_by.iter().map(|d| d.name().to_owned()).collect();
+    let rows = tabulated
+        .rows
+        .into_iter()
+        .map(|row| wire_row(&group_by, row))
+        .collect();
+    let figures = ["count"]
+        .into_iter()
+        .chain(F::COLUMNS.iter().copied())
+        .chain(["suppressed"])
+        .collect();
+    StatsReply {
+        table: StatsTable {
+            group_by,
+            rows,
+            total: tabulated.total,
+            filters,
+            disclosure_control: disclosure.protected,
+            min_cell: disclosure.min_cell,
+        },
+        figures,
+    }
+}
+
+fn wire_row<F: Figures>(group_by: &[String], row: Row<F>) -> Map<String, Value> {
+    let mut wire = Map::new();
+    for (dimension, value) in group_by.iter().zip(row.key) {
+        wire.insert(dimension.clone(), value.map_or(Value::Null, Value::String));
+    }
+    wire.insert(
+        "count".to_owned(),
+        row.count.map_or(Value::Null, Value::from),
+    );
+    for (column, value) in F::COLUMNS.iter().zip(row.figures.values()) {
+        wire.insert((*column).to_owned(), value);
+    }
+    wire.insert("suppressed".to_owned(), Value::Bool(row.suppressed));
+    wire
+}
+
+impl StatsReply {
+    /// The table as JSON, or as CSV (downloaded as `filename.csv`) when the client asked for it.
+    pub fn respond(self, request: &HttpRequest, filename: &str) -> HttpResponse {
+        if wants_csv(request) {
+            return csv_response(&self.table, &self.figures, filename);
+        }
+        HttpResponse::Ok().json(self.table)
     }
 }

@@ -14,8 +14,8 @@ use validator::Validate;
 
 use super::*;
 use crate::app::today;
+use crate::cli::seed::cast::PARTNERS;
 use crate::extract::json::FieldRules;
-use crate::seed::cast::PARTNERS;
 
 /// Walks an incident's steps through the state machines as the writer does; panics on an illegal move.
 fn simulate(plan: &IncidentPlan) -> (IncidentStatus, Vec<ReferralStatus>, Vec<IncidentStatus>) {

@@ -1,0 +1,7 @@
+//! Work the server does between requests: the sequencer that numbers audit and change-feed entries,
+//! webhook delivery from the outbox, and the group commits of read audit entries and SQLite creates.
+
+pub mod audit_batch;
+pub mod sequencer;
+pub mod webhooks;
+pub mod write_batch;
