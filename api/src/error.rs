@@ -89,6 +89,18 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// Whether this refuses what one record asked for (invalid, taken, out of reach), as opposed to a
+    /// failure of the server or the database: in a batch, only that record's item fails.
+    pub fn refuses_the_record(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Validation(_)
+                | ApiError::Conflict(_)
+                | ApiError::NotFound
+                | ApiError::Forbidden
+        )
+    }
+
     fn problem(&self) -> Problem {
         let status = self.status_code();
         let title = status.canonical_reason().unwrap_or("Error").to_owned();

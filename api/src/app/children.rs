@@ -30,9 +30,13 @@ pub fn create(work: &mut UnitOfWork<'_>, child: &Child) -> Result<(), ApiError> 
     work.create(&[child])
 }
 
-/// Registers new children as `create` does, in one statement per table (a sync batch's creates).
-pub fn create_many(work: &mut UnitOfWork<'_>, created: &[&Child]) -> Result<(), ApiError> {
-    work.create(created)
+/// Registers new children as `create` does, together (a sync batch's creates): per child, in order,
+/// the stored child or its refusal.
+pub fn create_many(
+    work: &mut UnitOfWork<'_>,
+    built: Vec<Child>,
+) -> Result<Vec<Result<Child, ApiError>>, ApiError> {
+    super::create_together(work, built.into_iter().map(Ok).collect(), create)
 }
 
 /// Changes a child the caller may update, at the version it last read: `edit` gives the next state

@@ -50,13 +50,13 @@ pub fn create(work: &mut UnitOfWork<'_>, incident: &Incident) -> Result<(), ApiE
     work.create(&[incident])
 }
 
-/// Checks new incidents as `create` does, with one lookup for all their children: per incident, in
-/// order, the incident ready for `create_many` or the refusal `create` would answer.
-pub fn check_new(
+/// Registers new incidents as `create` does, together (a sync batch's creates), with one lookup for
+/// all their children: per incident, in order, the stored incident or its refusal.
+pub fn create_many(
     work: &mut UnitOfWork<'_>,
-    created: Vec<Incident>,
+    built: Vec<Incident>,
 ) -> Result<Vec<Result<Incident, ApiError>>, ApiError> {
-    let mut child_ids: Vec<String> = created.iter().map(|i| i.child_id.clone()).collect();
+    let mut child_ids: Vec<String> = built.iter().map(|i| i.child_id.clone()).collect();
     child_ids.sort_unstable();
     child_ids.dedup();
     let scope = work.actor().scope(RecordKind::Child);
@@ -67,17 +67,13 @@ pub fn check_new(
             .map(|child| (child.meta.id.clone(), child))
             .collect();
     let principal = work.actor().principal()?;
-    Ok(created
+    let checked = built
         .into_iter()
         .map(|incident| {
             check_child(principal, known.get(&incident.child_id), &incident).map(|()| incident)
         })
-        .collect())
-}
-
-/// Registers incidents that passed `check_new`, in one statement per table.
-pub fn create_many(work: &mut UnitOfWork<'_>, created: &[&Incident]) -> Result<(), ApiError> {
-    work.create(created)
+        .collect();
+    super::create_together(work, checked, create)
 }
 
 /// The child (as the caller sees it, if at all) must be writable by the caller and under 18 on the

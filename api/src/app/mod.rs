@@ -76,6 +76,36 @@ pub fn edit<R: CaseRecord>(
     store(work, current, next)
 }
 
+/// Creates the records that passed their checks together, in one statement per table inside a
+/// savepoint (a bureau's first sync is thousands of new records). Should that be refused (another
+/// writer took one of the external ids meanwhile, say), it is rolled back and the records are created
+/// one at a time with `alone`, so that only the offending record fails.
+pub fn create_together<R: CaseRecord>(
+    work: &mut UnitOfWork<'_>,
+    checked: Vec<Result<R, ApiError>>,
+    alone: impl Fn(&mut UnitOfWork<'_>, &R) -> Result<(), ApiError>,
+) -> Result<Vec<Result<R, ApiError>>, ApiError> {
+    let outcome = {
+        let ready: Vec<&R> = checked.iter().filter_map(|c| c.as_ref().ok()).collect();
+        if ready.is_empty() {
+            return Ok(checked);
+        }
+        work.savepoint(|work| work.create(&ready))
+    };
+    match outcome {
+        Ok(()) => Ok(checked),
+        Err(error) if error.refuses_the_record() => Ok(checked
+            .into_iter()
+            .map(|check| {
+                let record = check?;
+                work.savepoint(|work| alone(work, &record))?;
+                Ok(record)
+            })
+            .collect()),
+        Err(error) => Err(error),
+    }
+}
+
 /// Today's date in UTC, for date rules.
 pub fn today() -> chrono::NaiveDate {
     cpims_db::page::now().date()

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::batch_items::{envelope, is_item_refusal, item_failure, upsert, BatchResult, Envelope};
+use super::batch_items::{envelope, item_failure, upsert, BatchResult, Envelope};
 use super::batch_kinds::BatchKind;
 use crate::app::UnitOfWork;
 use crate::error::{ApiError, FieldError};
@@ -115,35 +115,5 @@ impl<I> Creates<I> {
             });
         }
         Ok(())
-    }
-}
-
-/// Writes the records that passed their checks with one call of `together`, in a savepoint. Should that
-/// be refused (another writer took one of the external ids meanwhile, say), it is rolled back and the
-/// records are written one at a time with `alone`, so that only the offending item fails.
-pub fn write_together<R>(
-    work: &mut UnitOfWork<'_>,
-    checked: Vec<Result<R, ApiError>>,
-    together: impl FnOnce(&mut UnitOfWork<'_>, &[&R]) -> Result<(), ApiError>,
-    alone: impl Fn(&mut UnitOfWork<'_>, &R) -> Result<(), ApiError>,
-) -> Result<Vec<Result<R, ApiError>>, ApiError> {
-    let outcome = {
-        let ready: Vec<&R> = checked.iter().filter_map(|c| c.as_ref().ok()).collect();
-        if ready.is_empty() {
-            return Ok(checked);
-        }
-        work.savepoint(|work| together(work, &ready))
-    };
-    match outcome {
-        Ok(()) => Ok(checked),
-        Err(error) if is_item_refusal(&error) => Ok(checked
-            .into_iter()
-            .map(|check| {
-                let record = check?;
-                work.savepoint(|work| alone(work, &record))?;
-                Ok(record)
-            })
-            .collect()),
-        Err(error) => Err(error),
     }
 }

@@ -182,14 +182,6 @@ pub(super) fn item_failure(
     ))
 }
 
-/// Whether `item_failure` would report this error against an item rather than abort the batch.
-pub(super) fn is_item_refusal(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Validation(_) | ApiError::Conflict(_) | ApiError::NotFound | ApiError::Forbidden
-    )
-}
-
 fn conflict<R: Serialize>(
     record_type: &str,
     external_id: &str,

@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use validator::Validate;
 
-use super::batch_creates::write_together;
 use crate::app::{self, UnitOfWork};
 use crate::error::ApiError;
 use crate::extract::json::FieldRules;
@@ -87,13 +86,8 @@ impl BatchKind for Children {
         let built = inputs
             .into_iter()
             .map(|input| Self::build(work, input))
-            .collect();
-        write_together(
-            work,
-            built,
-            app::children::create_many,
-            app::children::create,
-        )
+            .collect::<Result<Vec<_>, _>>()?;
+        app::children::create_many(work, built)
     }
 }
 
@@ -131,13 +125,7 @@ impl BatchKind for Incidents {
             .into_iter()
             .map(|input| Self::build(work, input))
             .collect::<Result<Vec<_>, _>>()?;
-        let checked = app::incidents::check_new(work, built)?;
-        write_together(
-            work,
-            checked,
-            app::incidents::create_many,
-            app::incidents::create,
-        )
+        app::incidents::create_many(work, built)
     }
 }
 
