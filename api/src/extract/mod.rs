@@ -1,6 +1,7 @@
 //! Request extractors with the API's error conventions.
 
 pub mod json;
+pub mod list_query;
 pub mod params;
 pub mod patch;
 

@@ -360,6 +360,45 @@ async fn bad_statistics_queries_are_422() {
 }
 
 #[tokio::test]
+async fn group_by_may_repeat_as_generated_clients_send_arrays() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let child = app.create_child(&cast.worker_a, "Grouped").await;
+    app.create_incident(&cast.worker_a, child["id"].as_str().unwrap())
+        .await;
+    for path in ["incidents", "referrals"] {
+        let dimension = if path == "incidents" {
+            "category"
+        } else {
+            "service"
+        };
+        let get = |query: String| {
+            let app = &app;
+            let admin = cast.admin.clone();
+            async move {
+                app.call(
+                    Method::GET,
+                    &format!("/api/v1/stats/{path}?{query}"),
+                    &admin,
+                    None,
+                )
+                .await
+            }
+        };
+        let comma = get(format!("group_by=province,{dimension}")).await;
+        let repeated = get(format!("group_by=province&group_by={dimension}")).await;
+        assert_eq!(comma.status, 200, "{}", comma.body);
+        assert_eq!(repeated.status, 200, "{}", repeated.body);
+        assert_eq!(repeated.body["group_by"], json!(["province", dimension]));
+        assert_eq!(repeated.body["rows"], comma.body["rows"]);
+        let twice = get("group_by=province&group_by=province".to_owned()).await;
+        assert_eq!(twice.status, 422, "a repeated dimension: {}", twice.body);
+        let other = get("province=Punjab&province=Sindh".to_owned()).await;
+        assert_eq!(other.status, 422, "filters take one value: {}", other.body);
+    }
+}
+
+#[tokio::test]
 async fn kpis_match_hand_computed_values() {
     let app = TestApp::spawn().await;
     let cast = app.cast().await;

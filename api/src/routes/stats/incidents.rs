@@ -13,6 +13,7 @@ use super::table::{shape, StatsTable};
 use super::{audit_query, disclosure_of, on_analytics, params, rows, scope_of, view_of};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::list_query::ListQuery;
 use crate::routes::schemas;
 use crate::state::AppState;
 
@@ -154,7 +155,7 @@ pub async fn incident_stats(
     state: web::Data<AppState>,
     caller: Authenticated,
     request: HttpRequest,
-    query: web::Query<IncidentStatsQuery>,
+    query: ListQuery<IncidentStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let view = view_of(&caller)?;
     let (count_query, echoed) = query.validate(scope_of(&view))?;

@@ -13,6 +13,7 @@ use super::table::{shape, StatsTable};
 use super::{audit_query, disclosure_of, on_analytics, params, rows, scope_of, view_of};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::list_query::ListQuery;
 use crate::routes::schemas;
 use crate::state::AppState;
 
@@ -96,7 +97,7 @@ pub async fn referral_stats(
     state: web::Data<AppState>,
     caller: Authenticated,
     request: HttpRequest,
-    query: web::Query<ReferralStatsQuery>,
+    query: ListQuery<ReferralStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let view = view_of(&caller)?;
     let grouping = query.validate()?;
