@@ -81,8 +81,18 @@ fn kept_secret(
             path.display()
         ))
     })?;
-    tracing::warn!(path = %path.display(), "{setting} is unset; generated one and kept it beside the database. Set {setting} in production, and back it up: without it the data cannot be read");
+    tracing::warn!(path = %path.display(), "{setting} is unset; generated one and kept it beside the database. Set {setting} in production, and back it up: {}", loss_without(setting));
     Ok(secret)
+}
+
+/// What losing a generated secret costs, for the warning that asks to back it up.
+fn loss_without(setting: &str) -> &'static str {
+    match setting {
+        "CPIMS_DATA_KEY" => "without it the personal data cannot be read",
+        "CPIMS_INDEX_KEY" => "without it lookups by name and identifier stop matching",
+        // The JWT secret only signs tokens: a new one logs everybody out, no data is lost.
+        _ => "without it every issued token stops working (no data is lost)",
+    }
 }
 
 fn write_private(dir: &Path, path: &Path, contents: &str) -> std::io::Result<()> {
