@@ -3,15 +3,15 @@
 use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
-use cpims_db::repo::{children, incidents, referrals};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::batch_creates::upsert_all;
-use super::batch_items::{resolver, BatchResult};
+use super::batch_creates::{parent_ids, stored, upsert_all};
+use super::batch_items::BatchResult;
 use super::batch_kinds::{Children, Incidents, Referrals};
+use super::batch_parse::parse_items;
 use crate::app;
 use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, FieldError, Problem};
@@ -59,17 +59,6 @@ pub struct BatchResponse {
     pub results: Vec<BatchResult>,
 }
 
-fn external_ids(items: &[Map<String, Value>]) -> Vec<String> {
-    items
-        .iter()
-        .filter_map(|item| {
-            item.get("external_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .collect()
-}
-
 /// Upserts children, incidents and referrals by external id. Each item is `created`, `updated`,
 /// `unchanged` (identical content: no new version, no history), `conflict` (the stored version differs
 /// from `base_version` and the content differs: nothing written, the current record returned) or
@@ -99,97 +88,33 @@ pub async fn batch(
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
     let request = body.into_inner()?;
+    let children = parse_items::<Children>(request.children);
+    let incidents = parse_items::<Incidents>(request.incidents);
+    let referrals = parse_items::<Referrals>(request.referrals);
     let agency = caller.0.agency_id.clone();
     let results = app::execute::write(&state, caller, move |work| {
-        {
-            let vault = work.vault();
-            // One lookup per record type for the whole batch.
-            let mut stored_children: HashMap<String, _> = children::by_external_ids(
-                work.connection(),
-                vault,
-                &agency,
-                &external_ids(&request.children),
-            )?
-            .into_iter()
-            .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c)))
-            .collect();
-            let mut results =
-                upsert_all::<Children>(work, request.children, |_| Ok(()), &mut stored_children)?;
-            let mut child_refs: Vec<String> = request
-                .incidents
-                .iter()
-                .filter_map(|item| {
-                    item.get("child_external_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                })
-                .filter(|ext| !stored_children.contains_key(ext))
-                .collect();
-            child_refs.dedup();
-            let mut child_ids: HashMap<String, String> =
-                children::by_external_ids(work.connection(), vault, &agency, &child_refs)?
-                    .into_iter()
-                    .filter_map(|c| c.meta.external_id.clone().map(|ext| (ext, c.meta.id)))
-                    .collect();
-            child_ids.extend(
-                stored_children
-                    .iter()
-                    .map(|(ext, c)| (ext.clone(), c.meta.id.clone())),
-            );
-
-            let mut stored_incidents: HashMap<String, _> = incidents::by_external_ids(
-                work.connection(),
-                vault,
-                &agency,
-                &external_ids(&request.incidents),
-            )?
-            .into_iter()
-            .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i)))
-            .collect();
-            results.extend(upsert_all::<Incidents>(
-                work,
-                request.incidents,
-                resolver("child_external_id", "child_id", &child_ids),
-                &mut stored_incidents,
-            )?);
-            let incident_refs: Vec<String> = request
-                .referrals
-                .iter()
-                .filter_map(|item| {
-                    item.get("incident_external_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                })
-                .filter(|ext| !stored_incidents.contains_key(ext))
-                .collect();
-            let mut incident_ids: HashMap<String, String> =
-                incidents::by_external_ids(work.connection(), vault, &agency, &incident_refs)?
-                    .into_iter()
-                    .filter_map(|i| i.meta.external_id.clone().map(|ext| (ext, i.meta.id)))
-                    .collect();
-            incident_ids.extend(
-                stored_incidents
-                    .iter()
-                    .map(|(ext, i)| (ext.clone(), i.meta.id.clone())),
-            );
-
-            let mut stored_referrals: HashMap<String, _> = referrals::by_external_ids(
-                work.connection(),
-                vault,
-                &agency,
-                &external_ids(&request.referrals),
-            )?
-            .into_iter()
-            .filter_map(|r| r.meta.external_id.clone().map(|ext| (ext, r)))
-            .collect();
-            results.extend(upsert_all::<Referrals>(
-                work,
-                request.referrals,
-                resolver("incident_external_id", "incident_id", &incident_ids),
-                &mut stored_referrals,
-            )?);
-            Ok(results)
-        }
+        // One lookup per record type for the whole batch, and one for the parents items name.
+        let mut stored_children = stored::<Children>(work, &agency, &children)?;
+        let mut results =
+            upsert_all::<Children>(work, children, &HashMap::new(), &mut stored_children)?;
+        let child_ids = parent_ids::<Children, _>(work, &agency, &incidents, &stored_children)?;
+        let mut stored_incidents = stored::<Incidents>(work, &agency, &incidents)?;
+        results.extend(upsert_all::<Incidents>(
+            work,
+            incidents,
+            &child_ids,
+            &mut stored_incidents,
+        )?);
+        let incident_ids =
+            parent_ids::<Incidents, _>(work, &agency, &referrals, &stored_incidents)?;
+        let mut stored_referrals = stored::<Referrals>(work, &agency, &referrals)?;
+        results.extend(upsert_all::<Referrals>(
+            work,
+            referrals,
+            &incident_ids,
+            &mut stored_referrals,
+        )?);
+        Ok(results)
     })
     .await?;
     Ok(HttpResponse::Ok().json(BatchResponse { results }))

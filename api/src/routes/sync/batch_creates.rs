@@ -3,12 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
-
-use super::batch_items::{envelope, item_failure, upsert, BatchResult, Envelope};
+use super::batch_items::{item_failure, upsert, BatchResult};
 use super::batch_kinds::BatchKind;
+use super::batch_parse::{ItemFields, ParsedItem};
 use crate::app::UnitOfWork;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 
 /// Upserts every item of one record type, with results in request order. An item whose external id is
 /// neither stored nor created earlier in this batch is a create: creates are gathered and written
@@ -16,14 +15,14 @@ use crate::error::{ApiError, FieldError};
 /// gathered creates hold) they are written, so the outcome is that of running the items one by one.
 pub fn upsert_all<K: BatchKind>(
     work: &mut UnitOfWork<'_>,
-    items: Vec<Map<String, Value>>,
-    resolve: impl Fn(&mut Map<String, Value>) -> Result<(), FieldError>,
+    items: Vec<ParsedItem<K::Input>>,
+    known: &HashMap<String, String>,
     stored: &mut HashMap<String, K::Record>,
 ) -> Result<Vec<BatchResult>, ApiError> {
     let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(items.len());
     let mut creates = Creates::default();
     for item in items {
-        let item: Envelope<K::Input> = match envelope(item, &resolve) {
+        let item = match item.resolve::<K>(known) {
             Ok(item) => item,
             Err((external_id, errors)) => {
                 results.push(Some(BatchResult::invalid(
@@ -50,6 +49,51 @@ pub fn upsert_all<K: BatchKind>(
         .into_iter()
         .map(|result| result.ok_or_else(|| ApiError::Internal("sync item without a result".into())))
         .collect()
+}
+
+/// The agency's stored records of kind `K` that the items name by external id.
+pub fn stored<K: BatchKind>(
+    work: &mut UnitOfWork<'_>,
+    agency: &str,
+    items: &[ParsedItem<K::Input>],
+) -> Result<HashMap<String, K::Record>, ApiError> {
+    let external_ids: Vec<String> = items.iter().filter_map(|i| i.external_id.clone()).collect();
+    Ok(K::by_external_ids(work, agency, &external_ids)?
+        .into_iter()
+        .filter_map(|record| {
+            let external_id = K::meta(&record).external_id.clone()?;
+            Some((external_id, record))
+        })
+        .collect())
+}
+
+/// The ids of the parent records (of kind `P`) the items name by external id: those this batch holds
+/// (stored or just created), and the agency's others.
+pub fn parent_ids<P: BatchKind, I>(
+    work: &mut UnitOfWork<'_>,
+    agency: &str,
+    items: &[ParsedItem<I>],
+    held: &HashMap<String, P::Record>,
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut others: Vec<String> = items
+        .iter()
+        .filter_map(ParsedItem::referenced_external_id)
+        .filter(|external_id| !held.contains_key(*external_id))
+        .map(str::to_owned)
+        .collect();
+    others.dedup();
+    let mut ids: HashMap<String, String> = P::by_external_ids(work, agency, &others)?
+        .into_iter()
+        .filter_map(|record| {
+            let meta = P::meta(&record);
+            Some((meta.external_id.clone()?, meta.id.clone()))
+        })
+        .collect();
+    ids.extend(
+        held.iter()
+            .map(|(external_id, record)| (external_id.clone(), P::meta(record).id.clone())),
+    );
+    Ok(ids)
 }
 
 /// How many creates are written together at most. Larger groups save little once a statement carries a
@@ -79,7 +123,7 @@ impl<I> Creates<I> {
         self.external_ids.contains(external_id)
     }
 
-    fn gather(&mut self, slot: usize, item: Envelope<I>) {
+    fn gather(&mut self, slot: usize, item: ItemFields<I>) {
         self.external_ids.insert(item.external_id.clone());
         self.slots.push((slot, item.external_id));
         self.inputs.push(item.input);

@@ -1,19 +1,17 @@
-//! One sync-batch item of each record type: parse, match by external id, and create, update, leave
-//! unchanged or report a conflict, using the same stores (and so the same rules) as the single-record
-//! endpoints.
+//! One parsed sync-batch item of each record type: match by external id, and create, update, leave
+//! unchanged or report a conflict, through the same `app` commands (and so the same rules) as the
+//! single-record endpoints.
 
 use std::collections::HashMap;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
-use validator::Validate;
 
 use super::batch_kinds::BatchKind;
+use super::batch_parse::ItemFields;
 use crate::app::UnitOfWork;
 use crate::error::{ApiError, FieldError};
-use crate::extract::json::{flatten, parse_value, FieldRules};
 
 /// The outcome of one item.
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,83 +64,6 @@ impl BatchResult {
             record: None,
         }
     }
-}
-
-/// What an item says besides the record's own fields.
-pub(super) struct Envelope<T> {
-    pub(super) external_id: String,
-    base_version: Option<i64>,
-    pub(super) input: T,
-}
-
-/// Takes `base_version` and the named reference fields out of an item, then parses and validates the
-/// rest exactly as the create endpoint would.
-pub(super) fn envelope<T: DeserializeOwned + Validate + FieldRules>(
-    mut item: Map<String, Value>,
-    resolve: impl FnOnce(&mut Map<String, Value>) -> Result<(), FieldError>,
-) -> Result<Envelope<T>, (Option<String>, Vec<FieldError>)> {
-    let external_id = item
-        .get("external_id")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let reported = external_id.clone();
-    let fail = |errors| (reported.clone(), errors);
-    let base_version = match item.remove("base_version") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) if n.as_i64().is_some_and(|v| v >= 1) => n.as_i64(),
-        Some(_) => {
-            return Err(fail(vec![FieldError::new(
-                "base_version",
-                "must be a version number",
-            )]))
-        }
-    };
-    resolve(&mut item).map_err(|error| fail(vec![error]))?;
-    let input: T = parse_value(Value::Object(item)).map_err(|error| match error {
-        ApiError::Validation(errors) => fail(errors),
-        other => fail(vec![FieldError::new("body", other.to_string())]),
-    })?;
-    let mut errors = input
-        .validate()
-        .err()
-        .map(|e| flatten(&e))
-        .unwrap_or_default();
-    errors.extend(input.field_errors());
-    let Some(external_id) = external_id.filter(|id| !id.trim().is_empty()) else {
-        errors.push(FieldError::new(
-            "external_id",
-            "is required in a sync batch",
-        ));
-        return Err(fail(errors));
-    };
-    if !errors.is_empty() {
-        return Err(fail(errors));
-    }
-    Ok(Envelope {
-        external_id,
-        base_version,
-        input,
-    })
-}
-
-/// Replaces a `<name>_external_id` reference with the id of the agency's record it names.
-fn resolve_reference(
-    item: &mut Map<String, Value>,
-    reference: &str,
-    id_field: &str,
-    known: &HashMap<String, String>,
-) -> Result<(), FieldError> {
-    let Some(value) = item.remove(reference) else {
-        return Ok(());
-    };
-    let external = value
-        .as_str()
-        .ok_or_else(|| FieldError::new(reference, "must be a string"))?;
-    let id = known.get(external).ok_or_else(|| {
-        FieldError::new(reference, "no record of your agency has this external_id")
-    })?;
-    item.insert(id_field.to_owned(), Value::String(id.clone()));
-    Ok(())
 }
 
 /// Runs one item's writes in a savepoint so that its failure leaves no partial row and does not
@@ -203,7 +124,7 @@ fn conflict<R: Serialize>(
 /// each record this batch writes.
 pub(super) fn upsert<K: BatchKind>(
     work: &mut UnitOfWork<'_>,
-    item: Envelope<K::Input>,
+    item: ItemFields<K::Input>,
     stored: &mut HashMap<String, K::Record>,
 ) -> Result<BatchResult, ApiError> {
     let kind = K::KIND.as_str();
@@ -243,13 +164,4 @@ pub(super) fn upsert<K: BatchKind>(
         }
         Err(result) => result,
     })
-}
-
-/// Replaces a `<name>_external_id` reference with the id of the agency's record it names.
-pub fn resolver<'a>(
-    reference: &'a str,
-    id_field: &'a str,
-    known: &'a HashMap<String, String>,
-) -> impl Fn(&mut Map<String, Value>) -> Result<(), FieldError> + 'a {
-    move |item| resolve_reference(item, reference, id_field, known)
 }

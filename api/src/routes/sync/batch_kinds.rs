@@ -1,6 +1,7 @@
 //! The record types a sync batch can upsert, each with the `app` commands (and so the rules) of its
 //! single-record endpoints.
 
+use cpims_db::repo::{children, incidents, referrals};
 use cpims_domain::access::RecordKind;
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::de::DeserializeOwned;
@@ -21,7 +22,19 @@ pub trait BatchKind {
     type Record: Clone + PartialEq;
     type Response: Serialize + From<Self::Record>;
 
+    /// The field an item may name its parent record by (its external id), and the id field it stands
+    /// for.
+    const REFERENCE: Option<(&'static str, &'static str)>;
+
     fn meta(record: &Self::Record) -> &RecordMeta;
+    /// The agency's records of this kind with these external ids.
+    fn by_external_ids(
+        work: &mut UnitOfWork<'_>,
+        agency: &str,
+        external_ids: &[String],
+    ) -> Result<Vec<Self::Record>, ApiError>;
+    /// Sets the resolved parent record's id on an input.
+    fn refer_to(input: &mut Self::Input, id: String);
     /// Copies an input onto a record, as a create or update would.
     fn apply(input: Self::Input, record: &mut Self::Record);
     /// A new record of the actor's agency from an input.
@@ -62,6 +75,22 @@ impl BatchKind for Children {
     type Input = ChildInput;
     type Record = Child;
     type Response = ChildResponse;
+    const REFERENCE: Option<(&'static str, &'static str)> = None;
+
+    fn refer_to(_: &mut ChildInput, _: String) {}
+    fn by_external_ids(
+        work: &mut UnitOfWork<'_>,
+        agency: &str,
+        external_ids: &[String],
+    ) -> Result<Vec<Child>, ApiError> {
+        let vault = work.vault();
+        Ok(children::by_external_ids(
+            work.connection(),
+            vault,
+            agency,
+            external_ids,
+        )?)
+    }
 
     fn meta(record: &Child) -> &RecordMeta {
         &record.meta
@@ -96,6 +125,24 @@ impl BatchKind for Incidents {
     type Input = IncidentInput;
     type Record = Incident;
     type Response = IncidentResponse;
+    const REFERENCE: Option<(&'static str, &'static str)> = Some(("child_external_id", "child_id"));
+
+    fn refer_to(input: &mut IncidentInput, id: String) {
+        input.child_id = id;
+    }
+    fn by_external_ids(
+        work: &mut UnitOfWork<'_>,
+        agency: &str,
+        external_ids: &[String],
+    ) -> Result<Vec<Incident>, ApiError> {
+        let vault = work.vault();
+        Ok(incidents::by_external_ids(
+            work.connection(),
+            vault,
+            agency,
+            external_ids,
+        )?)
+    }
 
     fn meta(record: &Incident) -> &RecordMeta {
         &record.meta
@@ -134,6 +181,25 @@ impl BatchKind for Referrals {
     type Input = ReferralInput;
     type Record = Referral;
     type Response = ReferralResponse;
+    const REFERENCE: Option<(&'static str, &'static str)> =
+        Some(("incident_external_id", "incident_id"));
+
+    fn refer_to(input: &mut ReferralInput, id: String) {
+        input.incident_id = id;
+    }
+    fn by_external_ids(
+        work: &mut UnitOfWork<'_>,
+        agency: &str,
+        external_ids: &[String],
+    ) -> Result<Vec<Referral>, ApiError> {
+        let vault = work.vault();
+        Ok(referrals::by_external_ids(
+            work.connection(),
+            vault,
+            agency,
+            external_ids,
+        )?)
+    }
 
     fn meta(record: &Referral) -> &RecordMeta {
         &record.meta

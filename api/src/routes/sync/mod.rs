@@ -4,4 +4,5 @@ pub mod batch;
 mod batch_creates;
 pub mod batch_items;
 pub mod batch_kinds;
+pub mod batch_parse;
 pub mod changes;
