@@ -1,5 +1,6 @@
 //! Field-level change history of children, incidents and referrals.
 
+use cpims_domain::access::RecordKind;
 use cpims_domain::history::{expand_creation_snapshot, CREATION_SNAPSHOT_FIELD};
 use cpims_domain::protection::is_sealed_history_field;
 use diesel::prelude::*;
@@ -102,11 +103,11 @@ pub fn insert_all(
 pub fn of_record(
     connection: &mut AnyConnection,
     vault: &Vault,
-    record_type: &str,
+    record_type: RecordKind,
     record_id: &str,
 ) -> Result<Vec<HistoryEntry>, DbError> {
     let entries: Vec<HistoryEntry> = record_history::table
-        .filter(record_history::record_type.eq(record_type))
+        .filter(record_history::record_type.eq(record_type.as_str()))
         .filter(record_history::record_id.eq(record_id))
         .order(record_history::id.asc())
         .select(HistoryEntry::as_select())

@@ -2,6 +2,7 @@
 //! facts that medians and KPIs are computed from.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use cpims_domain::access::RecordKind;
 use cpims_domain::stats::IncidentDimension;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -280,7 +281,7 @@ pub struct TransitionFact {
 /// Every transition of one record type up to `until` (inclusive, whole day), oldest first.
 pub fn transition_facts(
     connection: &mut AnyConnection,
-    record_type: &str,
+    record_type: RecordKind,
     until: NaiveDate,
 ) -> Result<Vec<TransitionFact>, DbError> {
     let end = until
@@ -288,7 +289,7 @@ pub fn transition_facts(
         .and_then(|day| day.and_hms_opt(0, 0, 0))
         .unwrap_or(NaiveDateTime::MAX);
     Ok(status_transitions::table
-        .filter(status_transitions::record_type.eq(record_type))
+        .filter(status_transitions::record_type.eq(record_type.as_str()))
         .filter(status_transitions::occurred_at.lt(end))
         .order((
             status_transitions::occurred_at.asc(),

@@ -1,5 +1,6 @@
 //! The recorded status transitions of incidents and referrals.
 
+use cpims_domain::access::RecordKind;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -46,11 +47,11 @@ pub fn insert(
 pub fn of_record(
     connection: &mut AnyConnection,
     vault: &Vault,
-    record_type: &str,
+    record_type: RecordKind,
     record_id: &str,
 ) -> Result<Vec<Transition>, DbError> {
     let stored: Vec<Transition> = status_transitions::table
-        .filter(status_transitions::record_type.eq(record_type))
+        .filter(status_transitions::record_type.eq(record_type.as_str()))
         .filter(status_transitions::record_id.eq(record_id))
         .order(status_transitions::id.asc())
         .select(Transition::as_select())

@@ -50,7 +50,7 @@ pub async fn child_access_log(
                 return Err(ApiError::Forbidden);
             }
             let filter = AuditFilter {
-                record_type: Some("child".to_owned()),
+                record_type: Some(RecordKind::Child.as_str().to_owned()),
                 record_id: Some(child.meta.id.clone()),
                 ..AuditFilter::default()
             };

@@ -42,7 +42,8 @@ pub async fn child_history(
                 &crate::app::children::actions(&caller.0, &child),
                 Action::ViewHistory,
             )?;
-            let entries = history::of_record(connection, &vault, "child", &child.meta.id)?;
+            let entries =
+                history::of_record(connection, &vault, RecordKind::Child, &child.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", RecordKind::Child, &child.meta.id)],

@@ -42,7 +42,8 @@ pub async fn incident_history(
                 &crate::app::incidents::actions(&caller.0, &incident),
                 Action::ViewHistory,
             )?;
-            let entries = history::of_record(connection, &vault, "incident", &incident.meta.id)?;
+            let entries =
+                history::of_record(connection, &vault, RecordKind::Incident, &incident.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", RecordKind::Incident, &incident.meta.id)],

@@ -36,7 +36,12 @@ pub async fn incident_transitions(
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
-            let list = transitions::of_record(connection, &vault, "incident", &incident.meta.id)?;
+            let list = transitions::of_record(
+                connection,
+                &vault,
+                RecordKind::Incident,
+                &incident.meta.id,
+            )?;
             audit::append(
                 connection,
                 &[caller.audit("read_transitions", RecordKind::Incident, &incident.meta.id)],

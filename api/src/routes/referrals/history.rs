@@ -42,7 +42,8 @@ pub async fn referral_history(
                 &crate::app::referrals::actions(&caller.0, &referral),
                 Action::ViewHistory,
             )?;
-            let entries = history::of_record(connection, &vault, "referral", &referral.meta.id)?;
+            let entries =
+                history::of_record(connection, &vault, RecordKind::Referral, &referral.meta.id)?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", RecordKind::Referral, &referral.meta.id)],

@@ -36,7 +36,12 @@ pub async fn referral_transitions(
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-            let list = transitions::of_record(connection, &vault, "referral", &referral.meta.id)?;
+            let list = transitions::of_record(
+                connection,
+                &vault,
+                RecordKind::Referral,
+                &referral.meta.id,
+            )?;
             audit::append(
                 connection,
                 &[caller.audit("read_transitions", RecordKind::Referral, &referral.meta.id)],

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use cpims_db::repo::stats::{incident_facts, referral_facts, transition_facts, StatsScope};
 use cpims_db::{AnyConnection, DbError};
+use cpims_domain::access::RecordKind;
 use cpims_domain::stats::IncidentDimension;
 use cpims_domain::tabulation::{tabulate_kpis, Disclosure, KpiFacts, KpiFigures, Kpis};
 use serde::{Deserialize, Serialize};
@@ -76,9 +77,9 @@ fn fetch_facts(
     province: Option<&str>,
 ) -> Result<KpiFacts, DbError> {
     let incidents = incident_facts(connection, scope, to, province)?;
-    let incident_moves = transition_facts(connection, "incident", to)?;
+    let incident_moves = transition_facts(connection, RecordKind::Incident, to)?;
     let referrals = referral_facts(connection, scope, None, Some(to), province)?;
-    let referral_moves = transition_facts(connection, "referral", to)?;
+    let referral_moves = transition_facts(connection, RecordKind::Referral, to)?;
     Ok(KpiFacts {
         incidents: rows::incident_facts(incidents),
         incident_moves: rows::transition_facts(incident_moves),

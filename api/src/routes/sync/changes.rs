@@ -161,22 +161,27 @@ fn current(
     let encode = |value: Result<Value, serde_json::Error>| {
         value.map_err(|error| ApiError::Internal(format!("feed encoding: {error}")))
     };
-    let visible = match record_type {
-        "child" => children::find_visible(
+    let Some(kind) = RecordKind::parse(record_type) else {
+        return Err(ApiError::Internal(format!(
+            "the change feed names an unknown record type {record_type:?}"
+        )));
+    };
+    let visible = match kind {
+        RecordKind::Child => children::find_visible(
             connection,
             vault,
             id,
             &read_scope(&caller.0, RecordKind::Child),
         )
         .map(|r| encode(serde_json::to_value(ChildResponse::from(r)))),
-        "incident" => incidents::find_visible(
+        RecordKind::Incident => incidents::find_visible(
             connection,
             vault,
             id,
             &read_scope(&caller.0, RecordKind::Incident),
         )
         .map(|r| encode(serde_json::to_value(IncidentResponse::from(r)))),
-        _ => referrals::find_visible(
+        RecordKind::Referral => referrals::find_visible(
             connection,
             vault,
             id,
