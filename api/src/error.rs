@@ -54,6 +54,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("not permitted")]
     Forbidden,
+    /// The caller sees the record but may not do this to it; says who may.
+    #[error("{0}")]
+    NotAllowed(&'static str),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -98,6 +101,7 @@ impl ApiError {
                 | ApiError::Conflict(_)
                 | ApiError::NotFound
                 | ApiError::Forbidden
+                | ApiError::NotAllowed(_)
         )
     }
 
@@ -142,7 +146,7 @@ impl ResponseError for ApiError {
             ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,

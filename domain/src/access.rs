@@ -80,6 +80,29 @@ pub enum Action {
 }
 
 impl Action {
+    /// Why a caller who can see a record is refused this action on it: who may do it instead.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Action::Read => "your role may not read this record",
+            Action::Update => {
+                "your access to this record is read-only: only its owning agency's case workers and \
+                 sync clients, and administrators, may change it"
+            }
+            Action::Delete => {
+                "only the owning agency's case workers and administrators may delete this record"
+            }
+            Action::ReferOut => "only the agency that owns this incident may refer it",
+            Action::TransitionAsReferrer => "only the referring agency may cancel this referral",
+            Action::TransitionAsReceiver => {
+                "only the receiving agency may accept, decline, start or complete this referral"
+            }
+            Action::ViewHistory => {
+                "your role may read this record but not its field history; a referral's status \
+                 moves are at /transitions"
+            }
+        }
+    }
+
     /// Every action.
     pub const ALL: &'static [Action] = &[
         Action::Read,

@@ -30,12 +30,13 @@ use cpims_domain::records::RecordMeta;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 
-/// Refuses with 403 when a visible record does not allow the action (invisible records are 404 earlier).
+/// Refuses with 403, saying who may, when a visible record does not allow the action (invisible
+/// records are 404 earlier).
 pub fn require(allowed: &BTreeSet<Action>, action: Action) -> Result<(), ApiError> {
     if allowed.contains(&action) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden)
+        Err(ApiError::NotAllowed(action.refusal()))
     }
 }
 

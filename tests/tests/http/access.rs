@@ -190,9 +190,40 @@ async fn read_only_scopes_cannot_write() {
     let incident = app
         .create_incident(&cast.worker_a, child["id"].as_str().unwrap())
         .await;
-    app.create_referral(&cast.worker_a, incident["id"].as_str().unwrap(), &cast.cso)
+    let referral = app
+        .create_referral(&cast.worker_a, incident["id"].as_str().unwrap(), &cast.cso)
         .await;
     let child_path = format!("/api/v1/children/{}", child["id"].as_str().unwrap());
+    // A refusal of a visible record says who may, rather than only "not permitted".
+    let referral_path = format!("/api/v1/referrals/{}", referral["id"].as_str().unwrap());
+    let history = app
+        .call(
+            Method::GET,
+            &format!("{referral_path}/history"),
+            &cast.partner,
+            None,
+        )
+        .await;
+    assert_eq!(history.status, 403, "{}", history.body);
+    let detail = history.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("field history") && detail.contains("/transitions"),
+        "{detail}"
+    );
+    let cancel = app
+        .call_if_match(
+            Method::POST,
+            &format!("{referral_path}/transitions"),
+            &cast.partner,
+            1,
+            json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cancel.status, 403, "{}", cancel.body);
+    assert!(cancel.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("only the referring agency"));
     let incident_path = format!("/api/v1/incidents/{}", incident["id"].as_str().unwrap());
     for token in [&cast.partner, &cast.monitor] {
         assert_eq!(

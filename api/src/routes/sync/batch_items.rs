@@ -90,10 +90,12 @@ pub(super) fn item_failure(
     let errors = match error {
         ApiError::Validation(errors) => errors,
         ApiError::Conflict(message) => vec![FieldError::new("external_id", message)],
-        ApiError::NotFound | ApiError::Forbidden => vec![FieldError::new(
-            "external_id",
-            "refers to a record you may not change",
-        )],
+        ApiError::NotFound | ApiError::Forbidden | ApiError::NotAllowed(_) => {
+            vec![FieldError::new(
+                "external_id",
+                "refers to a record you may not change",
+            )]
+        }
         other => return Err(other),
     };
     Ok(BatchResult::invalid(
