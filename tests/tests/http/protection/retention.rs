@@ -209,4 +209,61 @@ async fn expired_cases_are_anonymised_and_statistics_do_not_change() {
     assert_eq!(audited, expected);
     let verify = get("/api/v1/audit/verify".to_owned()).await;
     assert_eq!(verify["ok"], true, "{verify}");
+
+    // The owner's change feed carries each anonymised record at its new version (so sync clients
+    // erase their copies); the CSO, whose referral was cancelled, hears nothing of it.
+    let mut owner_feed = Vec::new();
+    let mut since = String::from("0");
+    loop {
+        let page = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/sync/changes?limit=500&since={since}"),
+                &cast.worker_a,
+                None,
+            )
+            .await;
+        let data = page.body["data"].as_array().unwrap().clone();
+        if data.is_empty() {
+            break;
+        }
+        owner_feed.extend(data);
+        since = page.body["next_cursor"].as_str().unwrap().to_owned();
+    }
+    for (kind, id) in [
+        ("children", &child_a),
+        ("incidents", &a_first),
+        ("incidents", &a_second),
+        ("incidents", &b_old),
+        ("referrals", &referral_id),
+    ] {
+        let current = get(format!("/api/v1/{kind}/{id}")).await["version"].clone();
+        let last = owner_feed
+            .iter()
+            .rev()
+            .find(|item| item["id"] == json!(id))
+            .unwrap_or_else(|| panic!("{kind} {id} missing from the owner's feed"));
+        assert_eq!(last["version"], current, "{kind} {id}: {last}");
+        assert_eq!(last["change"], "upsert", "{kind} {id}");
+    }
+    let cso_feed = app
+        .call(
+            Method::GET,
+            "/api/v1/sync/changes?limit=500",
+            &cast.partner,
+            None,
+        )
+        .await;
+    let referral_news: Vec<&Value> = cso_feed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["id"] == json!(referral_id))
+        .collect();
+    assert!(
+        referral_news
+            .iter()
+            .all(|item| item["change"] == "tombstone"),
+        "the CSO saw only the referral's withdrawal: {referral_news:?}"
+    );
 }
