@@ -1,5 +1,6 @@
 //! Configuration from the environment (and an optional `.env`); every setting is in `.env.example`.
 
+use cpims_domain::deadlines::{parse_span, RuleCode, Span};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -58,6 +59,8 @@ pub struct Config {
     pub index_key: Option<DataKey>,
     /// Years after closure before a record is anonymised by `cpims retention run`.
     pub retention_years: u32,
+    /// Operators' deadline durations (`CPIMS_DEADLINE_<RULE>`, e.g. `CPIMS_DEADLINE_FIR_REGISTRATION=3h`).
+    pub deadline_spans: Vec<(RuleCode, Span)>,
     /// How often the background sequencer chains pending audit entries and numbers pending changes.
     pub sequencer_interval: Duration,
 }
@@ -170,6 +173,15 @@ impl Config {
                 "CPIMS_RETENTION_YEARS must be between 1 and 100".into(),
             ));
         }
+        let mut deadline_spans = Vec::new();
+        for code in RuleCode::ALL {
+            let key = format!("CPIMS_DEADLINE_{}", code.as_str().to_ascii_uppercase());
+            if let Some(raw) = get(&key) {
+                let span =
+                    parse_span(&raw).map_err(|error| ConfigError(format!("{key}: {error}")))?;
+                deadline_spans.push((*code, span));
+            }
+        }
         let seconds = |key: &str, default: u64| -> Result<i64, ConfigError> {
             i64::try_from(number(key, default)?.max(1))
                 .map_err(|_| ConfigError(format!("{key} too large")))
@@ -179,6 +191,7 @@ impl Config {
             data_keys_old,
             index_key: key("CPIMS_INDEX_KEY")?,
             retention_years,
+            deadline_spans,
             sequencer_interval: Duration::from_millis(
                 number("CPIMS_SEQUENCER_INTERVAL_MS", 50)?.clamp(1, 60_000),
             ),
@@ -298,6 +311,8 @@ mod tests {
         assert!(config(&[("CPIMS_INDEX_KEY", "not base64!")]).is_err());
         assert!(config(&[("CPIMS_DATA_KEYS_OLD", "c2hvcnQ=")]).is_err());
         assert!(config(&[("CPIMS_RETENTION_YEARS", "0")]).is_err());
+        assert!(config(&[("CPIMS_DEADLINE_FIR_REGISTRATION", "2 hours")]).is_err());
+        assert!(config(&[("CPIMS_DEADLINE_MEDICAL_EXAM", "0h")]).is_err());
     }
 
     #[test]
@@ -308,5 +323,24 @@ mod tests {
         assert!(config.is_ok());
         assert!(!printed.contains(key));
         assert!(!printed.contains("[0, 1, 2"));
+    }
+
+    #[test]
+    fn operators_set_deadline_durations_by_rule_code() {
+        let config = config(&[
+            ("CPIMS_DEADLINE_FIR_REGISTRATION", "3h"),
+            ("CPIMS_DEADLINE_REFERRAL_RESPONSE", "2d"),
+        ]);
+        let spans = config.map(|c| c.deadline_spans).unwrap_or_default();
+        assert_eq!(
+            spans,
+            vec![
+                (RuleCode::ReferralResponse, Span::Days(2)),
+                (
+                    RuleCode::FirRegistration,
+                    Span::Exactly(chrono::Duration::hours(3))
+                ),
+            ]
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod case;
 pub mod child;
 pub mod code_enum;
 pub mod contact;
+pub mod deadlines;
 pub mod disclosure;
 pub mod history;
 pub mod incident;

@@ -227,6 +227,27 @@ async fn cors_allows_only_configured_origins() {
 }
 
 #[tokio::test]
+async fn the_taxonomy_serves_deadline_durations_as_the_operator_set_them() {
+    let app = TestApp::spawn_with(&[("CPIMS_DEADLINE_FIR_REGISTRATION", "3h")]).await;
+    let admin = app.admin_token().await;
+    let reply = app
+        .call(Method::GET, "/api/v1/taxonomy", &admin, None)
+        .await;
+    let fir = reply.body["deadline_rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["code"] == "fir_registration")
+        .cloned()
+        .unwrap();
+    assert_eq!(fir["duration"], "3h");
+    assert_eq!(
+        fir["met_by"], "milestone:fir_registered",
+        "events never change"
+    );
+}
+
+#[tokio::test]
 async fn taxonomy_serves_places_categories_and_code_lists() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
@@ -269,6 +290,25 @@ async fn taxonomy_serves_places_categories_and_code_lists() {
         .unwrap()
         .iter()
         .any(|c| c == "helpline_1121"));
+    let rules = reply.body["deadline_rules"].as_array().unwrap();
+    let fir = rules
+        .iter()
+        .find(|rule| rule["code"] == "fir_registration")
+        .unwrap();
+    assert_eq!(fir["duration"], "2h");
+    assert_eq!(fir["starts"], "created");
+    assert_eq!(fir["met_by"], "milestone:fir_registered");
+    assert_eq!(fir["source_kind"], "secondary");
+    assert_eq!(
+        fir["categories"],
+        serde_json::json!(["missing_child", "abduction_kidnapping"])
+    );
+    assert_eq!(rules.len(), 9);
+    assert!(reply.body["milestone_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "produced_before_court"));
     assert_eq!(
         app.request(Method::GET, "/api/v1/taxonomy")
             .send()

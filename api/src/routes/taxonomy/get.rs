@@ -1,11 +1,12 @@
 //! `GET /api/v1/taxonomy`
 
-use actix_web::web::Json;
+use actix_web::web::{self, Json};
 use cpims_domain::agency::{AgencyKind, Service};
 use cpims_domain::case::{
     IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, ReferralStatus,
     RiskLevel, Sex, UrbanRural, Urgency,
 };
+use cpims_domain::deadlines::{describe_duration, rules_in_force, Applies, MilestoneType, Rule};
 use cpims_domain::taxonomy::{CATEGORIES, LEGAL_REFERENCES, PROVINCES};
 use cpims_domain::user::Role;
 use serde::Serialize;
@@ -13,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Authenticated;
 use crate::error::Problem;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProvinceEntry {
@@ -34,6 +36,48 @@ pub struct CategoryEntry {
     pub legal_references: Vec<&'static str>,
 }
 
+/// A deadline rule (the operator's duration in force), so front ends can show what is timed and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineRuleEntry {
+    /// The rule's code, as deadlines name it.
+    pub code: &'static str,
+    /// `complaint`, `incident` or `referral`.
+    pub record_type: &'static str,
+    /// The incident categories it applies to; null when it applies to every record of the type.
+    pub categories: Option<Vec<&'static str>>,
+    /// What starts the clock: `created`, `status_entered:<status>` or `milestone:<type>`.
+    pub starts: String,
+    /// What meets it: `status_entered:<status>`, `status_left:<status>` or `milestone:<type>`.
+    pub met_by: String,
+    /// How long it runs.
+    pub duration: String,
+    /// How long before the due time a deadline counts as `due_soon`.
+    pub due_soon_lead: String,
+    /// The legal citation, or "policy".
+    pub source: &'static str,
+    /// `statute`, `secondary` (a secondary report of a statute) or `policy`.
+    pub source_kind: &'static str,
+}
+
+impl From<Rule> for DeadlineRuleEntry {
+    fn from(rule: Rule) -> Self {
+        DeadlineRuleEntry {
+            code: rule.code.as_str(),
+            record_type: rule.record.as_str(),
+            categories: match rule.applies {
+                Applies::Always => None,
+                Applies::Categories(codes) => Some(codes.to_vec()),
+            },
+            starts: rule.starts.describe(),
+            met_by: rule.met_by.describe(),
+            duration: rule.span.describe(),
+            due_soon_lead: describe_duration(rule.lead),
+            source: rule.source,
+            source_kind: rule.source_kind.as_str(),
+        }
+    }
+}
+
 /// Every place, category and enumeration a client needs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaxonomyResponse {
@@ -52,6 +96,10 @@ pub struct TaxonomyResponse {
     pub urgencies: Vec<&'static str>,
     pub incident_statuses: Vec<&'static str>,
     pub referral_statuses: Vec<&'static str>,
+    /// The milestones a case can record.
+    pub milestone_types: Vec<&'static str>,
+    /// The statutory and service deadline rules in force.
+    pub deadline_rules: Vec<DeadlineRuleEntry>,
 }
 
 /// The taxonomy: provinces and districts, incident categories with legal references, and every code list.
@@ -65,7 +113,10 @@ pub struct TaxonomyResponse {
     ),
     security(("bearer" = []))
 )]
-pub async fn get_taxonomy(_caller: Authenticated) -> Json<TaxonomyResponse> {
+pub async fn get_taxonomy(
+    state: web::Data<AppState>,
+    _caller: Authenticated,
+) -> Json<TaxonomyResponse> {
     Json(TaxonomyResponse {
         provinces: PROVINCES
             .iter()
@@ -103,5 +154,10 @@ pub async fn get_taxonomy(_caller: Authenticated) -> Json<TaxonomyResponse> {
         urgencies: Urgency::codes(),
         incident_statuses: IncidentStatus::codes(),
         referral_statuses: ReferralStatus::codes(),
+        milestone_types: MilestoneType::codes(),
+        deadline_rules: rules_in_force(&state.config.deadline_spans)
+            .into_iter()
+            .map(DeadlineRuleEntry::from)
+            .collect(),
     })
 }

@@ -1,0 +1,113 @@
+//! The default rules (shared/DESIGN.md "Deadline"). Operators may change a rule's duration, never its
+//! events: adding a rule, for a new record kind too, is one entry here.
+
+use chrono::Duration;
+
+use super::{Applies, Event, MilestoneType, Rule, RuleCode, RuleRecord, SourceKind, Span};
+
+/// Every rule, in the order front ends list them.
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: RuleCode::ComplaintTriage,
+        record: RuleRecord::Complaint,
+        applies: Applies::Always,
+        starts: Event::Created,
+        met_by: Event::StatusLeft("received"),
+        span: Span::ByDanger {
+            normal: Duration::hours(24),
+            immediate: Duration::hours(1),
+        },
+        lead: Duration::hours(4),
+        source: "policy",
+        source_kind: SourceKind::Policy,
+    },
+    Rule {
+        code: RuleCode::ComplaintAcceptance,
+        record: RuleRecord::Complaint,
+        applies: Applies::Always,
+        starts: Event::StatusEntered("assigned"),
+        met_by: Event::StatusLeft("assigned"),
+        span: Span::Exactly(Duration::hours(48)),
+        lead: Duration::hours(8),
+        source: "policy",
+        source_kind: SourceKind::Policy,
+    },
+    Rule {
+        code: RuleCode::ReferralResponse,
+        record: RuleRecord::Referral,
+        applies: Applies::Always,
+        starts: Event::Created,
+        met_by: Event::StatusLeft("pending"),
+        span: Span::ByUrgency,
+        lead: Duration::hours(1),
+        source: "policy",
+        source_kind: SourceKind::Policy,
+    },
+    Rule {
+        code: RuleCode::ReferralCompletion,
+        record: RuleRecord::Referral,
+        applies: Applies::Always,
+        starts: Event::StatusEntered("accepted"),
+        met_by: Event::StatusEntered("completed"),
+        span: Span::ByDueBy,
+        lead: Duration::days(2),
+        source: "policy",
+        source_kind: SourceKind::Policy,
+    },
+    Rule {
+        code: RuleCode::FirRegistration,
+        record: RuleRecord::Incident,
+        applies: Applies::Categories(&["missing_child", "abduction_kidnapping"]),
+        starts: Event::Created,
+        met_by: Event::Milestone(MilestoneType::FirRegistered),
+        span: Span::Exactly(Duration::hours(2)),
+        lead: Duration::minutes(30),
+        source: "Zainab Alert, Response and Recovery Act 2020 (ZARRA)",
+        source_kind: SourceKind::Secondary,
+    },
+    Rule {
+        code: RuleCode::MedicalExam,
+        record: RuleRecord::Incident,
+        applies: Applies::Categories(&["sexual_abuse"]),
+        starts: Event::Created,
+        met_by: Event::Milestone(MilestoneType::MedicalExam),
+        span: Span::Exactly(Duration::hours(6)),
+        lead: Duration::hours(1),
+        source: "Anti-Rape (Investigation and Trial) Act 2021",
+        source_kind: SourceKind::Secondary,
+    },
+    Rule {
+        code: RuleCode::RapeTrial,
+        record: RuleRecord::Incident,
+        applies: Applies::Categories(&["sexual_abuse"]),
+        starts: Event::Milestone(MilestoneType::ChargeSheetFiled),
+        met_by: Event::Milestone(MilestoneType::TrialConcluded),
+        span: Span::Months(4),
+        lead: Duration::days(14),
+        source: "Anti-Rape (Investigation and Trial) Act 2021",
+        source_kind: SourceKind::Secondary,
+    },
+    Rule {
+        code: RuleCode::CourtProduction,
+        record: RuleRecord::Incident,
+        applies: Applies::Always,
+        starts: Event::Milestone(MilestoneType::TakenIntoCustody),
+        met_by: Event::Milestone(MilestoneType::ProducedBeforeCourt),
+        span: Span::Exactly(Duration::hours(24)),
+        lead: Duration::hours(4),
+        source: "Punjab Destitute and Neglected Children Act 2004 s.24; elsewhere the general \
+                 criminal-procedure rule",
+        source_kind: SourceKind::Statute,
+    },
+    Rule {
+        code: RuleCode::JuvenileTrial,
+        record: RuleRecord::Incident,
+        applies: Applies::Categories(&["child_in_conflict_with_law"]),
+        starts: Event::Milestone(MilestoneType::ChargeSheetFiled),
+        met_by: Event::Milestone(MilestoneType::TrialConcluded),
+        span: Span::Months(6),
+        lead: Duration::days(14),
+        source: "Juvenile Justice System Act 2018 s.4",
+        source_kind: SourceKind::Statute,
+    },
+];
