@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod history;
 pub mod incident;
 pub mod location;
+pub mod matching;
 pub mod principal;
 pub mod protection;
 pub mod records;
