@@ -3,6 +3,7 @@
 //! are instants in UTC; rules counted in days or months end at 23:59:59 Pakistan time (Asia/Karachi,
 //! UTC+5, no daylight saving). Pure: every time is passed in.
 
+mod clocks;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -14,6 +15,7 @@ use chrono::{
 use crate::case::Urgency;
 use crate::code_enum;
 
+pub use clocks::{clocks, Clock, Move, Timeline};
 pub use rules::RULES;
 
 code_enum!(
@@ -122,6 +124,9 @@ pub struct Rule {
     pub applies: Applies,
     pub starts: Event,
     pub met_by: Event,
+    /// Statuses that end the clock without meeting it (a referral cancelled before it was answered):
+    /// the deadline is then not applicable.
+    pub voided_by: &'static [&'static str],
     pub span: Span,
     /// How long before the due time the deadline counts as `due_soon`.
     pub lead: Duration,

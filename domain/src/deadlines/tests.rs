@@ -238,3 +238,127 @@ fn operators_change_durations_not_events() {
         Some(pkt("2026-03-10", "13:00"))
     );
 }
+
+fn incident_timeline<'a>(
+    category: &'a str,
+    created: DateTime<Utc>,
+    milestones: &'a [(MilestoneType, DateTime<Utc>)],
+) -> Timeline<'a> {
+    Timeline {
+        record: RuleRecord::Incident,
+        category: Some(category),
+        created,
+        moves: &[],
+        milestones,
+        span: facts(),
+    }
+}
+
+fn step(from: &str, to: &str, at: DateTime<Utc>) -> Move {
+    Move {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        at,
+    }
+}
+
+#[test]
+fn a_missing_child_reported_at_ten_is_due_at_noon_and_an_fir_at_half_past_twelve_meets_it_late() {
+    let reported = pkt("2026-03-02", "10:00");
+    let open = clocks(RULES, &incident_timeline("missing_child", reported, &[]));
+    assert_eq!(open.len(), 1, "only the FIR rule applies: {open:?}");
+    let fir = open[0];
+    assert_eq!(fir.rule, RuleCode::FirRegistration);
+    assert_eq!(fir.due_at, Some(pkt("2026-03-02", "12:00")));
+    assert_eq!(fir.soon_at, Some(pkt("2026-03-02", "11:30")));
+    assert_eq!(fir.met_at, None);
+
+    let registered = [(MilestoneType::FirRegistered, pkt("2026-03-02", "12:30"))];
+    let met = clocks(
+        RULES,
+        &incident_timeline("missing_child", reported, &registered),
+    );
+    assert_eq!(met[0].met_at, Some(pkt("2026-03-02", "12:30")));
+    let due = met[0].due_at.unwrap();
+    assert_eq!(
+        state_of(
+            due,
+            met[0].met_at,
+            pkt("2026-03-02", "13:00"),
+            Duration::minutes(30)
+        ),
+        DeadlineState::MetLate
+    );
+}
+
+#[test]
+fn withdrawing_the_only_meeting_milestone_reopens_the_deadline() {
+    let reported = pkt("2026-03-02", "10:00");
+    let exam = [(MilestoneType::MedicalExam, pkt("2026-03-02", "11:00"))];
+    let met = clocks(RULES, &incident_timeline("sexual_abuse", reported, &exam));
+    let withdrawn = clocks(RULES, &incident_timeline("sexual_abuse", reported, &[]));
+    let medical = |all: &[Clock]| {
+        *all.iter()
+            .find(|c| c.rule == RuleCode::MedicalExam)
+            .unwrap()
+    };
+    assert!(medical(&met).met_at.is_some());
+    assert_eq!(medical(&withdrawn).met_at, None);
+    assert_eq!(medical(&withdrawn).due_at, medical(&met).due_at);
+}
+
+#[test]
+fn a_trial_clock_starts_only_with_the_charge_sheet() {
+    let reported = pkt("2026-03-02", "10:00");
+    let none = clocks(RULES, &incident_timeline("sexual_abuse", reported, &[]));
+    assert!(none.iter().all(|c| c.rule != RuleCode::RapeTrial));
+    let filed = [(MilestoneType::ChargeSheetFiled, pkt("2026-04-10", "15:00"))];
+    let started = clocks(RULES, &incident_timeline("sexual_abuse", reported, &filed));
+    let trial = started
+        .iter()
+        .find(|c| c.rule == RuleCode::RapeTrial)
+        .unwrap();
+    assert_eq!(trial.started_at, pkt("2026-04-10", "15:00"));
+    assert_eq!(trial.due_at, Some(end_of("2026-08-10")));
+}
+
+#[test]
+fn a_referral_cancelled_before_an_answer_has_no_response_deadline_and_a_critical_one_runs_four_hours(
+) {
+    let created = pkt("2026-03-02", "10:00");
+    let urgent = SpanFacts {
+        urgency: Some(Urgency::Critical),
+        ..SpanFacts::default()
+    };
+    let timeline = |moves: &'static [Move]| Timeline {
+        record: RuleRecord::Referral,
+        category: None,
+        created,
+        moves,
+        milestones: &[],
+        span: urgent,
+    };
+    let pending = clocks(RULES, &timeline(&[]));
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].due_at, Some(pkt("2026-03-02", "14:00")));
+
+    let cancelled = vec![step("pending", "cancelled", pkt("2026-03-02", "11:00"))];
+    let cancelled: &'static [Move] = Box::leak(cancelled.into_boxed_slice());
+    let voided = clocks(RULES, &timeline(cancelled));
+    assert_eq!(voided[0].due_at, None, "not applicable once cancelled");
+    assert_eq!(voided[0].met_at, None);
+
+    let accepted = vec![step("pending", "accepted", pkt("2026-03-02", "15:00"))];
+    let accepted: &'static [Move] = Box::leak(accepted.into_boxed_slice());
+    let answered = clocks(RULES, &timeline(accepted));
+    let response = answered
+        .iter()
+        .find(|c| c.rule == RuleCode::ReferralResponse)
+        .unwrap();
+    assert_eq!(response.met_at, Some(pkt("2026-03-02", "15:00")));
+    let completion = answered
+        .iter()
+        .find(|c| c.rule == RuleCode::ReferralCompletion)
+        .unwrap();
+    assert_eq!(completion.due_at, None, "no due_by, so not applicable");
+}
