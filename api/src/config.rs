@@ -61,6 +61,8 @@ pub struct Config {
     pub retention_years: u32,
     /// Operators' deadline durations (`CPIMS_DEADLINE_<RULE>`, e.g. `CPIMS_DEADLINE_FIR_REGISTRATION=3h`).
     pub deadline_spans: Vec<(RuleCode, Span)>,
+    /// How often each server sweeps deadlines for alerts (`CPIMS_DEADLINE_SWEEP_INTERVAL_MS`).
+    pub deadline_sweep_interval: Duration,
     /// How often the background sequencer chains pending audit entries and numbers pending changes.
     pub sequencer_interval: Duration,
 }
@@ -192,6 +194,9 @@ impl Config {
             index_key: key("CPIMS_INDEX_KEY")?,
             retention_years,
             deadline_spans,
+            deadline_sweep_interval: Duration::from_millis(
+                number("CPIMS_DEADLINE_SWEEP_INTERVAL_MS", 30_000)?.clamp(100, 3_600_000),
+            ),
             sequencer_interval: Duration::from_millis(
                 number("CPIMS_SEQUENCER_INTERVAL_MS", 50)?.clamp(1, 60_000),
             ),

@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, audit, auth, children, health, incidents, me, referrals, stats, sync, taxonomy,
-    users, webhooks,
+    agencies, audit, auth, children, deadlines, health, incidents, me, milestones, referrals,
+    stats, sync, taxonomy, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,10 @@ use crate::routes::{
         incidents::history::incident_history,
         incidents::transitions::incident_transitions,
         incidents::transition::transition_incident,
+        milestones::list::list_milestones,
+        deadlines::list::list_deadlines,
+        milestones::create::record_milestone,
+        milestones::withdraw::withdraw_milestone,
         referrals::list::list_referrals,
         referrals::create::create_referral,
         referrals::get::get_referral,
@@ -55,6 +59,7 @@ use crate::routes::{
         referrals::transition::transition_referral,
         stats::incidents::incident_stats,
         stats::referrals::referral_stats,
+        stats::deadlines::deadline_stats,
         stats::kpis::kpis,
         sync::batch::batch,
         sync::changes::changes,
@@ -75,6 +80,8 @@ use crate::routes::{
         (name = "users", description = "User administration"),
         (name = "children", description = "Children: the people every record is about"),
         (name = "incidents", description = "Incidents and their status workflow"),
+        (name = "deadlines", description = "Statutory and service deadlines: the work queue and compliance"),
+        (name = "milestones", description = "Dated steps of a case (an FIR, a court production) that deadlines are measured by"),
         (name = "referrals", description = "Referrals between agencies and their workflow"),
         (name = "sync", description = "Synchronisation: bulk upsert by external id and the change feed"),
         (name = "statistics", description = "Aggregate statistics and KPIs under disclosure control"),

@@ -70,6 +70,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         },
         config.password_hash_concurrency,
     );
+    let config_spans = config.deadline_spans.clone();
     Ok(AppState {
         pool,
         analytics_pool,
@@ -79,6 +80,8 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         vault,
         read_audit,
         sqlite_creates,
+        clock: crate::clock::Clock::system(),
+        rules: cpims_domain::deadlines::rules_in_force(&config_spans).into(),
     })
 }
 
@@ -96,6 +99,13 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
     crate::background::sequencer::spawn(
         state.pool.clone(),
         state.config.sequencer_interval,
+        Arc::downgrade(&alive),
+    );
+    crate::background::deadline_sweep::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        state.rules.clone(),
+        state.config.deadline_sweep_interval,
         Arc::downgrade(&alive),
     );
     let header_timeout = state.config.client_header_timeout;

@@ -4,8 +4,12 @@ use std::sync::Arc;
 
 use cpims_db::{DbPool, Vault};
 
+use cpims_domain::deadlines::Rule;
+
+use crate::app::deadlines::Timekeeping;
 use crate::auth::throttle::LoginGuard;
 use crate::auth::token::TokenKeys;
+use crate::clock::Clock;
 use crate::config::Config;
 
 /// Application state, cloned cheaply into each worker.
@@ -23,4 +27,15 @@ pub struct AppState {
     pub read_audit: crate::background::audit_batch::AuditBatcher,
     /// Group commit of single-record creates, on SQLite only (see `write_batch`).
     pub sqlite_creates: Option<crate::background::write_batch::WriteBatcher>,
+    /// The time writes are stamped with and deadlines measured against (tests hold and move it).
+    pub clock: Clock,
+    /// The deadline rules in force (operators' durations applied).
+    pub rules: Arc<[Rule]>,
+}
+
+impl AppState {
+    /// The time and rules a unit of work starting now runs with.
+    pub fn timekeeping(&self) -> Timekeeping {
+        Timekeeping::new(self.clock.now(), self.rules.clone())
+    }
 }

@@ -223,6 +223,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    milestones (id) {
+        id -> Text,
+        incident_id -> Text,
+        milestone_type -> Text,
+        at -> Timestamp,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_by_agency_id -> Text,
+        recorded_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    deadlines (id) {
+        id -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        rule -> Text,
+        agency_id -> Text,
+        province -> Text,
+        district -> Nullable<Text>,
+        started_at -> Timestamp,
+        due_at -> Nullable<Timestamp>,
+        soon_at -> Nullable<Timestamp>,
+        met_at -> Nullable<Timestamp>,
+        due_soon_alert -> Nullable<Text>,
+        overdue_alert -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -237,4 +272,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_feed_head,
     audit_inbox,
     change_inbox,
+    milestones,
+    deadlines,
 );

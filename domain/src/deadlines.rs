@@ -328,3 +328,45 @@ impl RuleRecord {
         }
     }
 }
+
+/// The services whose providers record milestones on the incidents referred to them: the police
+/// register the FIR, courts produce and try.
+pub const MILESTONE_SERVICES: [crate::agency::Service; 2] = [
+    crate::agency::Service::Police,
+    crate::agency::Service::Court,
+];
+
+/// The referral statuses in which the receiving agency is working the case.
+pub const WORKING_STATUSES: [crate::case::ReferralStatus; 2] = [
+    crate::case::ReferralStatus::Accepted,
+    crate::case::ReferralStatus::InProgress,
+];
+
+/// Who may record or withdraw a milestone of an incident: whoever may change the incident (its
+/// owning agency's case workers and sync clients, administrators), and the case workers and partners
+/// of an agency answering a police or court referral of it (`answering_justice_referral`).
+pub fn may_record_milestone(
+    principal: &crate::principal::Principal,
+    may_update_incident: bool,
+    answering_justice_referral: bool,
+) -> bool {
+    use crate::user::Role;
+    may_update_incident
+        || (answering_justice_referral
+            && matches!(principal.role, Role::CaseWorker | Role::ReferralPartner))
+}
+
+/// Why a milestone's time is refused, if it is: not in the future, not before the incident's day.
+pub fn check_milestone_time(
+    at: DateTime<Utc>,
+    occurred_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), &'static str> {
+    if at > now {
+        return Err("cannot be in the future");
+    }
+    if at.with_timezone(&pakistan()).date_naive() < occurred_on {
+        return Err("cannot be before the incident's occurred_on (in Pakistan time)");
+    }
+    Ok(())
+}

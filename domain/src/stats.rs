@@ -40,6 +40,17 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// A dimension deadline compliance statistics can be grouped or filtered by.
+    DeadlineDimension {
+        Rule => "rule",
+        Province => "province",
+        District => "district",
+        Agency => "agency",
+        Month => "month",
+    }
+);
+
 /// At most this many dimensions in one grouping.
 pub const MAX_GROUP_BY: usize = 4;
 
@@ -105,6 +116,41 @@ impl ReferralDimension {
             ReferralDimension::Province => PROVINCES.iter().any(|p| p.name == value),
             ReferralDimension::Month => is_month(value),
         }
+    }
+}
+
+impl DeadlineDimension {
+    /// Whether `value` is something this dimension can hold (`month`: the month the deadline fell
+    /// due, in Pakistan time).
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            DeadlineDimension::Rule => crate::deadlines::RuleCode::parse(value).is_some(),
+            DeadlineDimension::Province => PROVINCES.iter().any(|p| p.name == value),
+            DeadlineDimension::District => PROVINCES.iter().any(|p| p.districts.contains(&value)),
+            DeadlineDimension::Agency => uuid_like(value),
+            DeadlineDimension::Month => is_month(value),
+        }
+    }
+}
+
+/// A hyphenated UUID's shape (agency ids).
+fn uuid_like(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+impl Dimension for DeadlineDimension {
+    fn parse(name: &str) -> Option<Self> {
+        DeadlineDimension::parse(name)
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn accepts(self, value: &str) -> bool {
+        DeadlineDimension::accepts(self, value)
     }
 }
 

@@ -4,9 +4,11 @@
 //! Every figure leaves here already released: a caller cannot forget to suppress, and the exact and
 //! protected views differ only in the [`Disclosure`] they pass.
 
+mod deadlines;
 mod kpis;
 mod referrals;
 
+pub use deadlines::{tabulate_deadlines, Compliance, DeadlineFact};
 pub use kpis::{tabulate_kpis, IncidentFact, KpiFacts, KpiFigures, Kpis, TransitionFact};
 pub use referrals::{tabulate_referrals, ReferralFact, ReferralTimes};
 

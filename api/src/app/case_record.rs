@@ -11,6 +11,7 @@ use cpims_domain::principal::Principal;
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::Serialize;
 
+use super::deadlines::{self, Timed, Timekeeping};
 use super::events::{self, ReferralEvent};
 use super::feed;
 use crate::error::ApiError;
@@ -69,6 +70,14 @@ pub trait CaseRecord: Clone + Sized {
         expected_version: i64,
         at: chrono::NaiveDateTime,
     ) -> Result<(), DbError>;
+    /// Brings the record's deadlines in line with what was written (kinds no rule times keep none).
+    fn keep_deadlines(
+        _connection: &mut AnyConnection,
+        _time: &Timekeeping,
+        _written: &Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
     /// Tells the change feed and the webhook outbox what was written.
     fn publish(
         connection: &mut AnyConnection,
@@ -98,6 +107,22 @@ fn publish_case<R: CaseRecord>(
             let at = (meta.id.as_str(), meta.version, meta.agency_id.as_str());
             feed::case_changed(connection, R::KIND, at, ChangeKind::Tombstone)
         }
+    }
+}
+
+/// Deadlines for kinds that rules time: created with the record, recomputed on every change, removed
+/// with it.
+fn keep_timed<R: Timed + Clone>(
+    connection: &mut AnyConnection,
+    time: &Timekeeping,
+    written: &Written<'_, R>,
+) -> Result<(), ApiError> {
+    match written {
+        Written::Created(records) => deadlines::created(connection, time, records),
+        Written::Updated { after, .. } | Written::Moved { after, .. } => {
+            deadlines::refresh(connection, time, *after).map(|_| ())
+        }
+        Written::Deleted { gone } => deadlines::removed(connection, *gone),
     }
 }
 
@@ -162,6 +187,14 @@ impl CaseRecord for Incident {
     type Wire = IncidentResponse;
     stored_in!(incidents, incidents);
 
+    fn keep_deadlines(
+        c: &mut AnyConnection,
+        time: &Timekeeping,
+        written: &Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        keep_timed(c, time, written)
+    }
+
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
@@ -181,6 +214,14 @@ impl CaseRecord for Referral {
     const KIND: RecordKind = RecordKind::Referral;
     type Wire = ReferralResponse;
     stored_in!(referrals, referrals);
+
+    fn keep_deadlines(
+        c: &mut AnyConnection,
+        time: &Timekeeping,
+        written: &Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        keep_timed(c, time, written)
+    }
 
     fn publish(
         c: &mut AnyConnection,

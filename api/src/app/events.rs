@@ -13,12 +13,14 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 
 /// Every event type a subscription may ask for.
-pub const EVENT_TYPES: [&str; 5] = [
+pub const EVENT_TYPES: [&str; 7] = [
     "referral.created",
     "referral.updated",
     "referral.status_changed",
     "referral.deleted",
     "incident.status_changed",
+    "deadline.due_soon",
+    "deadline.overdue",
 ];
 
 /// What happened to a referral.

@@ -58,12 +58,14 @@ where
 {
     let denial = caller.denial(target.kind, &target.id, target.operation);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let outcome = with_connection(state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             work(&mut UnitOfWork::new(
                 connection,
                 &vault,
                 Actor::User(&caller),
+                time,
             ))
         })
     })
@@ -79,12 +81,14 @@ where
     T: Send + 'static,
 {
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     with_connection(state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             work(&mut UnitOfWork::new(
                 connection,
                 &vault,
                 Actor::User(&caller),
+                time,
             ))
         })
     })
@@ -100,11 +104,13 @@ where
     T: Send + 'static,
 {
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let work = move |connection: &mut AnyConnection| {
         work(&mut UnitOfWork::new(
             connection,
             &vault,
             Actor::User(&caller),
+            time,
         ))
     };
     match &state.sqlite_creates {

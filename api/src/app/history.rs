@@ -10,15 +10,22 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 
 /// Fields that change on every write and would only clutter the history.
-const UNTRACKED_FIELDS: &[&str] = &["version", "updated_at", "created_at", "created_by", "id"];
+const UNTRACKED_FIELDS: &[&str] = &[
+    "version",
+    "updated_at",
+    "created_at",
+    "created_by",
+    "id",
+    // Derived from the record's timeline, never written by a caller.
+    "deadlines",
+];
 
 /// The history entries of one change: one per field that differs between `old` (none for a create)
 /// and `new`; a creation's entries folded into one snapshot.
 pub fn entries<T: Serialize>(
     author: &Authenticated,
     kind: RecordKind,
-    record_id: &str,
-    version: i64,
+    (record_id, version, changed_at): (&str, i64, chrono::NaiveDateTime),
     old: Option<&T>,
     new: &T,
 ) -> Result<Vec<HistoryEntry>, ApiError> {
@@ -31,7 +38,6 @@ pub fn entries<T: Serialize>(
         None => serde_json::Value::Object(serde_json::Map::new()),
     };
     let new_value = to_value(new)?;
-    let changed_at = cpims_db::page::now();
     let fields: Vec<HistoryEntry> = diff_fields(&old_value, &new_value, UNTRACKED_FIELDS)
         .into_iter()
         .map(|change| HistoryEntry {

@@ -7,13 +7,16 @@
 //! applies the answer through the unit of work.
 
 pub mod actor;
+pub mod alerts;
 pub mod case_record;
 pub mod children;
+pub mod deadlines;
 pub mod events;
 pub mod execute;
 pub mod feed;
 pub mod history;
 pub mod incidents;
+pub mod milestones;
 pub mod referrals;
 pub mod retention;
 pub mod unit_of_work;
@@ -112,9 +115,8 @@ pub fn today() -> chrono::NaiveDate {
     cpims_db::page::now().date()
 }
 
-/// Bookkeeping for a record the caller is creating in its own agency.
-pub fn new_meta(caller: &Authenticated) -> RecordMeta {
-    let now = cpims_db::page::now();
+/// Bookkeeping for a record the caller is creating in its own agency at `now`.
+pub fn new_meta(caller: &Authenticated, now: chrono::NaiveDateTime) -> RecordMeta {
     RecordMeta {
         id: cpims_db::page::new_id(),
         agency_id: caller.0.agency_id.clone(),

@@ -10,9 +10,11 @@ use cpims_domain::case::ReferralStatus;
 use cpims_domain::child::age_on;
 use cpims_domain::protection::{month_of, retention_cutoff};
 
+use super::deadlines::Timekeeping;
 use super::unit_of_work::Anonymised;
 use super::{Actor, UnitOfWork};
 use crate::error::ApiError;
+use cpims_domain::deadlines::RULES;
 
 /// The actor retention's audit entries name (where a request id would go).
 const JOB: Actor<'static> = Actor::System { job: "retention" };
@@ -47,7 +49,8 @@ pub fn run(
             retention::expired_incidents(&mut connection, cutoff, after.as_deref())?;
         for incident in expired {
             cpims_db::write_transaction(&mut connection, |connection| {
-                let mut work = UnitOfWork::new(connection, vault, JOB);
+                let mut work =
+                    UnitOfWork::new(connection, vault, JOB, Timekeeping::new(now, RULES.into()));
                 anonymise_incident(&mut work, &incident, now, &mut report)
             })?;
         }
@@ -62,7 +65,8 @@ pub fn run(
             retention::expired_children(&mut connection, cutoff, after.as_deref())?;
         for child in expired {
             cpims_db::write_transaction(&mut connection, |connection| {
-                let mut work = UnitOfWork::new(connection, vault, JOB);
+                let mut work =
+                    UnitOfWork::new(connection, vault, JOB, Timekeeping::new(now, RULES.into()));
                 anonymise_child(&mut work, &child, now, &mut report)
             })?;
         }

@@ -13,6 +13,7 @@ use cpims_domain::access::RecordKind;
 use cpims_domain::case::ReferralStatus;
 
 use super::case_record::{CaseRecord, Written};
+use super::deadlines::Timekeeping;
 use super::{feed, history, Actor};
 use crate::error::ApiError;
 
@@ -41,15 +42,22 @@ pub struct UnitOfWork<'a> {
     connection: &'a mut AnyConnection,
     vault: &'a Vault,
     actor: Actor<'a>,
+    time: Timekeeping,
 }
 
 impl<'a> UnitOfWork<'a> {
     /// A unit of work on a connection that is already inside a write transaction.
-    pub fn new(connection: &'a mut AnyConnection, vault: &'a Vault, actor: Actor<'a>) -> Self {
+    pub fn new(
+        connection: &'a mut AnyConnection,
+        vault: &'a Vault,
+        actor: Actor<'a>,
+        time: Timekeeping,
+    ) -> Self {
         UnitOfWork {
             connection,
             vault,
             actor,
+            time,
         }
     }
 
@@ -68,7 +76,7 @@ impl<'a> UnitOfWork<'a> {
 
     /// The same transaction for another actor (a demo partner answering a referral in seed-demo).
     pub fn acting_as<'b>(&'b mut self, actor: Actor<'b>) -> UnitOfWork<'b> {
-        UnitOfWork::new(self.connection, self.vault, actor)
+        UnitOfWork::new(self.connection, self.vault, actor, self.time.clone())
     }
 
     /// Runs `work` in a savepoint: when it fails, nothing it wrote stays (one item of a batch).
@@ -76,15 +84,20 @@ impl<'a> UnitOfWork<'a> {
         &mut self,
         work: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let (vault, actor) = (self.vault, self.actor);
+        let (vault, actor, time) = (self.vault, self.actor, self.time.clone());
         cpims_db::savepoint(self.connection, |connection| {
-            work(&mut UnitOfWork::new(connection, vault, actor))
+            work(&mut UnitOfWork::new(connection, vault, actor, time))
         })
     }
 
-    /// The time the unit of work stamps on what it writes.
+    /// The time the unit of work stamps on what it writes (one instant for all of it).
     pub fn now(&self) -> NaiveDateTime {
-        cpims_db::page::now()
+        self.time.now
+    }
+
+    /// The time and the deadline rules in force.
+    pub fn time(&self) -> &Timekeeping {
+        &self.time
     }
 
     /// Stores new records (version 1): their rows, one creation snapshot each, a `create` audit
@@ -97,11 +110,13 @@ impl<'a> UnitOfWork<'a> {
         for record in records {
             let meta = record.meta();
             let wire = R::Wire::from((*record).clone());
-            entries.extend(history::entries(author, R::KIND, &meta.id, 1, None, &wire)?);
+            let at = (meta.id.as_str(), 1, self.time.now);
+            entries.extend(history::entries(author, R::KIND, at, None, &wire)?);
             events.push(self.actor.audit("create", R::KIND, &meta.id));
         }
         history_rows::insert_all(self.connection, self.vault, &entries)?;
         audit::append(self.connection, &events)?;
+        R::keep_deadlines(self.connection, &self.time, &Written::Created(records))?;
         R::publish(self.connection, self.vault, Written::Created(records))
     }
 
@@ -120,6 +135,58 @@ impl<'a> UnitOfWork<'a> {
         self.write_next(before, after, Some(movement))
     }
 
+    /// Records a step of a record that is not one of its fields (a milestone recorded or withdrawn) as
+    /// its next version: a history entry for `field` (`change` = old and new value), an audit entry
+    /// `action`, its deadlines recomputed and the change feed. The caller need not send `If-Match`:
+    /// the step is appended, not an edit of what the caller read.
+    pub fn annotate<R: CaseRecord>(
+        &mut self,
+        record: &R,
+        action: &'static str,
+        field: &str,
+        change: (Option<String>, Option<String>),
+    ) -> Result<R, ApiError> {
+        let author = self.actor.user()?;
+        let now = self.now();
+        let mut after = record.clone();
+        let expected_version = record.meta().version;
+        after.meta_mut().version = expected_version + 1;
+        after.meta_mut().updated_at = now;
+        R::update_row(self.connection, self.vault, &after, expected_version).map_err(|error| {
+            match error {
+                cpims_db::DbError::VersionMismatch { .. } => ApiError::Conflict(
+                    "the record changed at the same moment; send the request again".to_owned(),
+                ),
+                other => other.into(),
+            }
+        })?;
+        let meta = after.meta();
+        let entry = history_rows::HistoryEntry {
+            id: cpims_db::page::new_id(),
+            record_type: R::KIND.as_str().to_owned(),
+            record_id: meta.id.clone(),
+            version: meta.version,
+            field: field.to_owned(),
+            old_value: change.0,
+            new_value: change.1,
+            changed_by: author.0.user_id.clone(),
+            changed_by_agency_id: author.0.agency_id.clone(),
+            changed_at: now,
+        };
+        history_rows::insert_all(self.connection, self.vault, &[entry])?;
+        audit::append(
+            self.connection,
+            &[self.actor.audit(action, R::KIND, &meta.id)],
+        )?;
+        let written = Written::Updated {
+            before: record,
+            after: &after,
+        };
+        R::keep_deadlines(self.connection, &self.time, &written)?;
+        R::publish(self.connection, self.vault, written)?;
+        Ok(after)
+    }
+
     /// Soft-deletes a record: everyone who saw it gets a tombstone.
     pub fn delete<R: CaseRecord>(&mut self, record: &R) -> Result<(), ApiError> {
         let meta = record.meta();
@@ -128,11 +195,9 @@ impl<'a> UnitOfWork<'a> {
         audit::append(self.connection, &[event])?;
         let mut gone = record.clone();
         gone.meta_mut().version += 1;
-        R::publish(
-            self.connection,
-            self.vault,
-            Written::Deleted { gone: &gone },
-        )
+        let written = Written::Deleted { gone: &gone };
+        R::keep_deadlines(self.connection, &self.time, &written)?;
+        R::publish(self.connection, self.vault, written)
     }
 
     /// Records that retention erased the personal data of records in place (the rows are rewritten by
@@ -173,6 +238,7 @@ impl<'a> UnitOfWork<'a> {
         R::update_row(self.connection, self.vault, &after, expected_version)
             .map_err(external_id_conflict)?;
         let meta = after.meta().clone();
+        let moved = movement.is_some();
         let action = match movement {
             Some(movement) => {
                 let row = Transition {
@@ -194,13 +260,14 @@ impl<'a> UnitOfWork<'a> {
         };
         let old = R::Wire::from(before.clone());
         let new = R::Wire::from(after.clone());
-        let entries = history::entries(author, R::KIND, &meta.id, meta.version, Some(&old), &new)?;
+        let at = (meta.id.as_str(), meta.version, now);
+        let entries = history::entries(author, R::KIND, at, Some(&old), &new)?;
         history_rows::insert_all(self.connection, self.vault, &entries)?;
         audit::append(
             self.connection,
             &[self.actor.audit(action, R::KIND, &meta.id)],
         )?;
-        let written = if action == "transition" {
+        let written = if moved {
             Written::Moved {
                 before,
                 after: &after,
@@ -211,6 +278,7 @@ impl<'a> UnitOfWork<'a> {
                 after: &after,
             }
         };
+        R::keep_deadlines(self.connection, &self.time, &written)?;
         R::publish(self.connection, self.vault, written)?;
         Ok(after)
     }

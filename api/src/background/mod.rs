@@ -2,6 +2,7 @@
 //! webhook delivery from the outbox, and the group commits of read audit entries and SQLite creates.
 
 pub mod audit_batch;
+pub mod deadline_sweep;
 pub mod sequencer;
 pub mod webhooks;
 pub mod write_batch;

@@ -5,10 +5,12 @@ pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod children;
+pub mod deadlines;
 pub mod docs;
 pub mod health;
 pub mod incidents;
 pub mod me;
+pub mod milestones;
 pub mod referrals;
 pub mod schemas;
 pub mod stats;
@@ -113,6 +115,22 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .default_service(not_allowed("GET, POST")),
         )
         .service(
+            web::resource("/deadlines")
+                .route(web::get().to(deadlines::list::list_deadlines))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/incidents/{id}/milestones")
+                .route(web::get().to(milestones::list::list_milestones))
+                .route(web::post().to(milestones::create::record_milestone))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/incidents/{id}/milestones/{milestone_id}/withdrawal")
+                .route(web::post().to(milestones::withdraw::withdraw_milestone))
+                .default_service(not_allowed("POST")),
+        )
+        .service(
             web::resource("/referrals")
                 .route(web::get().to(referrals::list::list_referrals))
                 .route(web::post().to(referrals::create::create_referral))
@@ -144,6 +162,11 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/stats/referrals")
                 .route(web::get().to(stats::referrals::referral_stats))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/stats/deadlines")
+                .route(web::get().to(stats::deadlines::deadline_stats))
                 .default_service(not_allowed("GET")),
         )
         .service(

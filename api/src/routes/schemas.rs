@@ -129,6 +129,25 @@ pub fn referral_group_by() -> Array {
     )
 }
 
+pub fn deadline_group_by() -> Array {
+    group_by(
+        cpims_domain::stats::DeadlineDimension::ALL
+            .iter()
+            .map(|d| d.as_str()),
+        "Up to four distinct comma-separated dimensions: rule, province, district, agency, month \
+         (the month the deadline fell due, Pakistan time).",
+    )
+}
+
+pub fn deadline_rule() -> Object {
+    one_of(
+        cpims_domain::deadlines::RuleCode::ALL
+            .iter()
+            .map(|r| r.as_str()),
+        "A deadline rule code.",
+    )
+}
+
 /// Which incident date the period and time dimensions use.
 pub fn date_field() -> Object {
     one_of(

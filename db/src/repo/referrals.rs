@@ -229,3 +229,23 @@ pub fn by_external_ids(
         .map(|row| row.into_referral(vault))
         .collect()
 }
+
+/// Whether `agency` holds a referral of `incident_id` in one of `statuses` for one of `services`.
+pub fn agency_holds(
+    connection: &mut AnyConnection,
+    incident_id: &str,
+    agency: &str,
+    statuses: &[&str],
+    services: &[&str],
+) -> Result<bool, DbError> {
+    let found: Option<String> = referrals::table
+        .filter(referrals::incident_id.eq(incident_id))
+        .filter(referrals::to_agency_id.eq(agency))
+        .filter(referrals::status.eq_any(statuses))
+        .filter(referrals::service.eq_any(services))
+        .filter(referrals::deleted_at.is_null())
+        .select(referrals::id)
+        .first(connection)
+        .optional()?;
+    Ok(found.is_some())
+}

@@ -66,3 +66,22 @@ pub fn of_record(
         })
         .collect()
 }
+
+/// A record's status moves as `(from, to, at)`, oldest first, without their notes (what deadline
+/// rules read).
+pub fn moves_of(
+    connection: &mut AnyConnection,
+    record_type: RecordKind,
+    record_id: &str,
+) -> Result<Vec<(String, String, chrono::NaiveDateTime)>, DbError> {
+    Ok(status_transitions::table
+        .filter(status_transitions::record_type.eq(record_type.as_str()))
+        .filter(status_transitions::record_id.eq(record_id))
+        .order(status_transitions::id.asc())
+        .select((
+            status_transitions::from_status,
+            status_transitions::to_status,
+            status_transitions::occurred_at,
+        ))
+        .load(connection)?)
+}

@@ -12,6 +12,7 @@ mod case_validation;
 mod concurrent_creates;
 mod contract;
 mod conventions;
+mod deadlines;
 mod idempotency;
 mod lifecycle;
 mod limits;

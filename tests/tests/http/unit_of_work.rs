@@ -127,7 +127,15 @@ pub fn assert_creation_snapshot(history: &[Value], record: &Value, actor: &str) 
             field
         })
         .collect();
-    let untracked = ["version", "updated_at", "created_at", "created_by", "id"];
+    // Bookkeeping, and deadlines, which are derived from the record and never written by a caller.
+    let untracked = [
+        "version",
+        "updated_at",
+        "created_at",
+        "created_by",
+        "id",
+        "deadlines",
+    ];
     let set = record
         .as_object()
         .unwrap()

@@ -11,12 +11,14 @@ use validator::Validate;
 
 use super::accounts::{Cast, PartnerCast};
 use super::plan::{ChildPlan, IncidentPlan, Step};
+use crate::app::deadlines::Timekeeping;
 use crate::app::incidents::IncidentMove;
 use crate::app::{self, Actor, UnitOfWork};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError};
 use crate::extract::json::{flatten, FieldRules};
 use crate::routes::referrals::dto::ReferralInput;
+use cpims_domain::deadlines::RULES;
 
 /// What was written, for the summary.
 #[derive(Debug, Default)]
@@ -46,8 +48,15 @@ pub fn write_child(
     if !may_create_case_records(&creator.0) {
         return Err(forbidden("child"));
     }
-    let mut work = UnitOfWork::new(connection, vault, Actor::User(creator));
-    let child = validated("child", plan.child.clone())?.into_child(app::new_meta(creator));
+    let mut work = UnitOfWork::new(
+        connection,
+        vault,
+        Actor::User(creator),
+        // Demo records get the default rules' deadlines.
+        Timekeeping::new(cpims_db::page::now(), RULES.into()),
+    );
+    let child =
+        validated("child", plan.child.clone())?.into_child(app::new_meta(creator, work.now()));
     app::children::create(&mut work, &child).map_err(planned_wrongly)?;
     tally.children += 1;
     for incident in &plan.incidents {
@@ -66,7 +75,8 @@ fn write_incident(
 ) -> Result<(), ApiError> {
     let mut input = plan.incident.clone();
     input.child_id = child.meta.id.clone();
-    let mut incident = validated("incident", input)?.into_incident(app::new_meta(creator));
+    let mut incident =
+        validated("incident", input)?.into_incident(app::new_meta(creator, work.now()));
     app::incidents::create(work, &incident).map_err(planned_wrongly)?;
     let mut sent: Vec<(Referral, &PartnerCast)> = Vec::new();
     for step in &plan.steps {
@@ -109,7 +119,8 @@ fn write_incident(
                     reason: super::vocabulary::referral_reason(*service).to_owned(),
                     due_by: Some(*due_by),
                 };
-                let referral = validated("referral", input)?.into_referral(app::new_meta(creator));
+                let referral =
+                    validated("referral", input)?.into_referral(app::new_meta(creator, work.now()));
                 let referral = app::referrals::create(work, referral).map_err(planned_wrongly)?;
                 sent.push((referral, partner));
             }

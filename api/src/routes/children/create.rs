@@ -37,7 +37,9 @@ pub async fn create_child(
     body: ValidJson<ChildInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let child = body.into_inner()?.into_child(app::new_meta(&caller));
+    let child = body
+        .into_inner()?
+        .into_child(app::new_meta(&caller, state.clock.now()));
     let response = ChildResponse::from(child.clone());
     app::execute::create(&state, caller, move |work| {
         app::children::create(work, &child)

@@ -268,6 +268,9 @@ pub struct ChildResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<String>,
+    /// The record's deadlines (statutory and service clocks; see `deadline_rules` in the taxonomy).
+    /// No rule times a child, so a child's list is empty.
+    pub deadlines: Vec<crate::routes::deadlines::dto::DeadlineView>,
 }
 
 impl From<Child> for ChildResponse {
@@ -294,6 +297,7 @@ impl From<Child> for ChildResponse {
             created_at: utc(child.meta.created_at),
             updated_at: utc(child.meta.updated_at),
             created_by: child.meta.created_by,
+            deadlines: Vec::new(),
         }
     }
 }
@@ -389,5 +393,14 @@ impl ChildInput {
         };
         self.apply_to(&mut child);
         child
+    }
+}
+
+impl crate::routes::deadlines::dto::CarriesDeadlines for ChildResponse {
+    fn record_id(&self) -> &str {
+        &self.id
+    }
+    fn deadlines_mut(&mut self) -> &mut Vec<crate::routes::deadlines::dto::DeadlineView> {
+        &mut self.deadlines
     }
 }

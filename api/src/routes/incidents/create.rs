@@ -9,6 +9,7 @@ use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
+use crate::routes::deadlines::dto::attach;
 use crate::state::AppState;
 
 /// Registers an incident concerning a child of the caller's agency; it starts `open`.
@@ -37,8 +38,13 @@ pub async fn create_incident(
     body: ValidJson<IncidentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let incident = body.into_inner()?.into_incident(app::new_meta(&caller));
-    let response = IncidentResponse::from(incident.clone());
+    let incident = body
+        .into_inner()?
+        .into_incident(app::new_meta(&caller, state.clock.now()));
+    let time = state.timekeeping();
+    let mut response = IncidentResponse::from(incident.clone());
+    let deadlines = app::deadlines::of_new(&time, &[&incident]);
+    attach(std::slice::from_mut(&mut response), &deadlines, &time);
     app::execute::create(&state, caller, move |work| {
         app::incidents::create(work, &incident)
     })

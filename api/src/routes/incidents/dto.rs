@@ -250,6 +250,8 @@ pub struct IncidentResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<String>,
+    /// The record's deadlines (statutory and service clocks; see `deadline_rules` in the taxonomy).
+    pub deadlines: Vec<crate::routes::deadlines::dto::DeadlineView>,
 }
 
 impl From<Incident> for IncidentResponse {
@@ -278,6 +280,7 @@ impl From<Incident> for IncidentResponse {
             created_at: utc(incident.meta.created_at),
             updated_at: utc(incident.meta.updated_at),
             created_by: incident.meta.created_by,
+            deadlines: Vec::new(),
         }
     }
 }
@@ -371,5 +374,14 @@ impl IncidentInput {
         };
         self.apply_to(&mut incident);
         incident
+    }
+}
+
+impl crate::routes::deadlines::dto::CarriesDeadlines for IncidentResponse {
+    fn record_id(&self) -> &str {
+        &self.id
+    }
+    fn deadlines_mut(&mut self) -> &mut Vec<crate::routes::deadlines::dto::DeadlineView> {
+        &mut self.deadlines
     }
 }

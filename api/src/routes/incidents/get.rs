@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// One incident, if the caller's scope includes it; the read is audited.
@@ -37,11 +38,14 @@ pub async fn get_incident(
     let denial = caller.denial(RecordKind::Incident, &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Incident);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let incident = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            Ok(incidents::find_visible(connection, &vault, &id, &scope)?)
+            let record = incidents::find_visible(connection, &vault, &id, &scope)?;
+            let response = IncidentResponse::from(record);
+            one_with_deadlines(connection, &time, RecordKind::Incident, response)
         })
         .await,
     )
@@ -52,10 +56,10 @@ pub async fn get_incident(
         .record(vec![caller.audit(
             "read",
             RecordKind::Incident,
-            &incident.meta.id,
+            &incident.id,
         )])
         .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag_value(incident.meta.version)))
-        .json(IncidentResponse::from(incident)))
+        .insert_header((header::ETAG, etag_value(incident.version)))
+        .json(incident))
 }

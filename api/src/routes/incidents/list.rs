@@ -9,6 +9,7 @@ use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
+use crate::routes::deadlines::dto::with_deadlines;
 use crate::state::AppState;
 
 /// Incidents in the caller's scope, newest first; each returned incident's read is audited.
@@ -45,6 +46,7 @@ pub async fn list_incidents(
     };
     let scope = read_scope(&caller.0, RecordKind::Incident);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = incidents::list(connection, &vault, &scope, &filter, &page)?;
@@ -53,12 +55,14 @@ pub async fn list_incidents(
                 RecordKind::Incident,
                 page.items.iter().map(|i| i.meta.id.as_str()),
             )?;
-            Ok(page)
+            let responses = page.items.into_iter().map(IncidentResponse::from).collect();
+            let data = with_deadlines(connection, &time, RecordKind::Incident, responses)?;
+            Ok((data, page.next_after))
         })
     })
     .await?;
     Ok(HttpResponse::Ok().json(IncidentList {
-        data: page.items.into_iter().map(IncidentResponse::from).collect(),
-        next_cursor: page.next_after.as_deref().map(encode_cursor),
+        data: page.0,
+        next_cursor: page.1.as_deref().map(encode_cursor),
     }))
 }

@@ -13,6 +13,7 @@ use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::extract::params::parse_id;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// Moves an incident along its workflow (owning agency): open → under_assessment → referred →
@@ -61,10 +62,12 @@ pub async fn transition_incident(
     };
     let target = Target::new(RecordKind::Incident, &id, "transition");
     let moved = command(&state, caller, target, move |work| {
-        app::incidents::transition(work, &id, expected_version, requested)
+        let moved = app::incidents::transition(work, &id, expected_version, requested)?;
+        let time = work.time().clone();
+        let response = IncidentResponse::from(moved);
+        one_with_deadlines(work.connection(), &time, RecordKind::Incident, response)
     })
     .await?;
-    let moved = IncidentResponse::from(moved);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(moved.version)))
         .json(moved))

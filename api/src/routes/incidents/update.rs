@@ -13,6 +13,7 @@ use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::extract::params::parse_id;
 use crate::extract::patch::merge_patch;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// Changes an incident (owning agency); needs `If-Match`. The merged record is validated as a create
@@ -63,6 +64,10 @@ pub async fn update_incident(
             Ok(next)
         })
         .map(IncidentResponse::from)
+        .and_then(|response| {
+            let time = work.time().clone();
+            one_with_deadlines(work.connection(), &time, RecordKind::Incident, response)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()

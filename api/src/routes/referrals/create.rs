@@ -9,7 +9,9 @@ use crate::auth::gate::CaseWriter;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::json::ValidJson;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
+use cpims_domain::access::RecordKind;
 
 /// Refers an incident of the caller's agency to another agency for a service; it starts `pending`.
 /// The target must exist, be active, not be the caller's agency, and offer the service.
@@ -38,9 +40,14 @@ pub async fn create_referral(
     body: ValidJson<ReferralInput>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = gated.0;
-    let referral = body.into_inner()?.into_referral(app::new_meta(&caller));
+    let referral = body
+        .into_inner()?
+        .into_referral(app::new_meta(&caller, state.clock.now()));
     let response = app::execute::write(&state, caller, move |work| {
-        app::referrals::create(work, referral).map(ReferralResponse::from)
+        let stored = app::referrals::create(work, referral)?;
+        let time = work.time().clone();
+        let response = ReferralResponse::from(stored);
+        one_with_deadlines(work.connection(), &time, RecordKind::Referral, response)
     })
     .await?;
     Ok(HttpResponse::Created()

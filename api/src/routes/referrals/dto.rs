@@ -145,6 +145,8 @@ pub struct ReferralResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<String>,
+    /// The record's deadlines (statutory and service clocks; see `deadline_rules` in the taxonomy).
+    pub deadlines: Vec<crate::routes::deadlines::dto::DeadlineView>,
 }
 
 impl From<Referral> for ReferralResponse {
@@ -171,6 +173,7 @@ impl From<Referral> for ReferralResponse {
             created_at: utc(referral.meta.created_at),
             updated_at: utc(referral.meta.updated_at),
             created_by: referral.meta.created_by,
+            deadlines: Vec::new(),
         }
     }
 }
@@ -237,5 +240,14 @@ impl ReferralInput {
         };
         self.apply_to(&mut referral);
         referral
+    }
+}
+
+impl crate::routes::deadlines::dto::CarriesDeadlines for ReferralResponse {
+    fn record_id(&self) -> &str {
+        &self.id
+    }
+    fn deadlines_mut(&mut self) -> &mut Vec<crate::routes::deadlines::dto::DeadlineView> {
+        &mut self.deadlines
     }
 }

@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// One referral, if the caller's scope includes it; the read is audited.
@@ -37,11 +38,14 @@ pub async fn get_referral(
     let denial = caller.denial(RecordKind::Referral, &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let referral = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            Ok(referrals::find_visible(connection, &vault, &id, &scope)?)
+            let record = referrals::find_visible(connection, &vault, &id, &scope)?;
+            let response = ReferralResponse::from(record);
+            one_with_deadlines(connection, &time, RecordKind::Referral, response)
         })
         .await,
     )
@@ -52,10 +56,10 @@ pub async fn get_referral(
         .record(vec![caller.audit(
             "read",
             RecordKind::Referral,
-            &referral.meta.id,
+            &referral.id,
         )])
         .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag_value(referral.meta.version)))
-        .json(ReferralResponse::from(referral)))
+        .insert_header((header::ETAG, etag_value(referral.version)))
+        .json(referral))
 }

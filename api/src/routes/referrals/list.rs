@@ -10,6 +10,7 @@ use crate::app::today;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
+use crate::routes::deadlines::dto::with_deadlines;
 use crate::state::AppState;
 
 /// Referrals from or to the caller's agency (all, for admin and monitor), newest first; each returned
@@ -45,6 +46,7 @@ pub async fn list_referrals(
     };
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
@@ -53,12 +55,14 @@ pub async fn list_referrals(
                 RecordKind::Referral,
                 page.items.iter().map(|r| r.meta.id.as_str()),
             )?;
-            Ok(page)
+            let responses = page.items.into_iter().map(ReferralResponse::from).collect();
+            let data = with_deadlines(connection, &time, RecordKind::Referral, responses)?;
+            Ok((data, page.next_after))
         })
     })
     .await?;
     Ok(HttpResponse::Ok().json(ReferralList {
-        data: page.items.into_iter().map(ReferralResponse::from).collect(),
-        next_cursor: page.next_after.as_deref().map(encode_cursor),
+        data: page.0,
+        next_cursor: page.1.as_deref().map(encode_cursor),
     }))
 }

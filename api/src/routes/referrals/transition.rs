@@ -12,6 +12,7 @@ use crate::error::{ApiError, Problem};
 use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::extract::params::parse_id;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// Moves a referral along its workflow: the receiving agency accepts or declines a pending referral,
@@ -56,10 +57,13 @@ pub async fn transition_referral(
     let change = body.into_inner()?;
     let target = Target::new(RecordKind::Referral, &id, "transition");
     let moved = command(&state, caller, target, move |work| {
-        app::referrals::transition(work, &id, expected_version, change.status, change.note)
+        let moved =
+            app::referrals::transition(work, &id, expected_version, change.status, change.note)?;
+        let time = work.time().clone();
+        let response = ReferralResponse::from(moved.referral);
+        one_with_deadlines(work.connection(), &time, RecordKind::Referral, response)
     })
     .await?;
-    let moved = ReferralResponse::from(moved.referral);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(moved.version)))
         .json(moved))

@@ -13,6 +13,7 @@ use crate::etag::{etag_value, required_if_match};
 use crate::extract::json::ValidJson;
 use crate::extract::params::parse_id;
 use crate::extract::patch::merge_patch;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
 /// Changes a referral's urgency, reason, due date or external id (referring agency); needs `If-Match`.
@@ -62,6 +63,10 @@ pub async fn update_referral(
             Ok(next)
         })
         .map(ReferralResponse::from)
+        .and_then(|response| {
+            let time = work.time().clone();
+            one_with_deadlines(work.connection(), &time, RecordKind::Referral, response)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()

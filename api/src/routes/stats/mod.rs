@@ -1,6 +1,7 @@
 //! Statistics for analysts: grouped counts and KPIs, with disclosure control below `monitor`.
 
 pub mod csv;
+pub mod deadlines;
 pub mod incidents;
 pub mod kpis;
 pub mod params;

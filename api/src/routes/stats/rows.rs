@@ -53,3 +53,21 @@ pub fn transition_facts(facts: Vec<repo::TransitionFact>) -> Vec<TransitionFact>
         })
         .collect()
 }
+
+/// Applicable deadlines, for compliance statistics.
+pub fn deadline_facts(
+    rows: Vec<cpims_db::repo::deadlines::StoredDeadline>,
+) -> Vec<cpims_domain::tabulation::DeadlineFact> {
+    rows.into_iter()
+        .filter_map(|row| {
+            Some(cpims_domain::tabulation::DeadlineFact {
+                due_at: row.due_at?,
+                rule: row.rule,
+                province: row.province,
+                district: row.district,
+                agency_id: row.agency_id,
+                met_at: row.met_at,
+            })
+        })
+        .collect()
+}

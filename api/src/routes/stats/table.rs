@@ -2,7 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 use cpims_domain::stats::Dimension;
-use cpims_domain::tabulation::{Disclosure, IncidentFigures, ReferralTimes, Row, Table};
+use cpims_domain::tabulation::{
+    Compliance, Disclosure, IncidentFigures, ReferralTimes, Row, Table,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -73,6 +75,29 @@ impl Figures for ReferralTimes {
         .into_iter()
         .map(|hours| hours.map_or(Value::Null, Value::from))
         .collect()
+    }
+}
+
+impl Figures for Compliance {
+    const COLUMNS: &'static [&'static str] = &[
+        "met",
+        "met_late",
+        "overdue",
+        "open",
+        "share_met_on_time",
+        "median_hours_late",
+    ];
+    fn values(&self) -> Vec<Value> {
+        let count = |n: Option<u64>| n.map_or(Value::Null, Value::from);
+        let figure = |x: Option<f64>| x.map_or(Value::Null, Value::from);
+        vec![
+            count(self.met),
+            count(self.met_late),
+            count(self.overdue),
+            count(self.open),
+            figure(self.share_met_on_time),
+            figure(self.median_hours_late),
+        ]
     }
 }
 

@@ -67,7 +67,7 @@ pub struct Incidents;
 pub struct Referrals;
 
 fn new_meta(work: &UnitOfWork<'_>) -> Result<RecordMeta, ApiError> {
-    Ok(app::new_meta(work.actor().user()?))
+    Ok(app::new_meta(work.actor().user()?, work.now()))
 }
 
 impl BatchKind for Children {

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::deadlines::Timekeeping;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{decode_seq_cursor, encode_seq_cursor};
 use crate::routes::children::dto::ChildResponse;
+use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::routes::incidents::dto::IncidentResponse;
 use crate::routes::referrals::dto::ReferralResponse;
 use crate::state::AppState;
@@ -101,6 +103,7 @@ pub async fn changes(
         .transpose()?
         .unwrap_or(0);
     let vault = state.vault.clone();
+    let time = state.timekeeping();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let entries = since(connection, after, limit, audience.as_deref())?;
@@ -111,7 +114,7 @@ pub async fn changes(
                     current(
                         connection,
                         &vault,
-                        &caller,
+                        (&caller, &time),
                         &entry.record_type,
                         &entry.record_id,
                     )?
@@ -150,47 +153,47 @@ pub async fn changes(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// The record as the caller may see it now, or `None` when it is gone or out of scope.
+/// The record as the caller may see it now (with its deadlines), or `None` when it is gone or out of
+/// scope.
 fn current(
     connection: &mut cpims_db::AnyConnection,
     vault: &cpims_db::Vault,
-    caller: &Authenticated,
+    (caller, time): (&Authenticated, &Timekeeping),
     record_type: &str,
     id: &str,
 ) -> Result<Option<Value>, ApiError> {
-    let encode = |value: Result<Value, serde_json::Error>| {
-        value.map_err(|error| ApiError::Internal(format!("feed encoding: {error}")))
-    };
     let Some(kind) = RecordKind::parse(record_type) else {
         return Err(ApiError::Internal(format!(
             "the change feed names an unknown record type {record_type:?}"
         )));
     };
-    let visible = match kind {
-        RecordKind::Child => children::find_visible(
-            connection,
-            vault,
-            id,
-            &read_scope(&caller.0, RecordKind::Child),
-        )
-        .map(|r| encode(serde_json::to_value(ChildResponse::from(r)))),
-        RecordKind::Incident => incidents::find_visible(
-            connection,
-            vault,
-            id,
-            &read_scope(&caller.0, RecordKind::Incident),
-        )
-        .map(|r| encode(serde_json::to_value(IncidentResponse::from(r)))),
-        RecordKind::Referral => referrals::find_visible(
-            connection,
-            vault,
-            id,
-            &read_scope(&caller.0, RecordKind::Referral),
-        )
-        .map(|r| encode(serde_json::to_value(ReferralResponse::from(r)))),
+    let scope = read_scope(&caller.0, kind);
+    let found = match kind {
+        RecordKind::Child => children::find_visible(connection, vault, id, &scope)
+            .map(|r| serde_json::to_value(ChildResponse::from(r))),
+        RecordKind::Incident => match incidents::find_visible(connection, vault, id, &scope) {
+            Ok(r) => Ok(serde_json::to_value(one_with_deadlines(
+                connection,
+                time,
+                kind,
+                IncidentResponse::from(r),
+            )?)),
+            Err(error) => Err(error),
+        },
+        RecordKind::Referral => match referrals::find_visible(connection, vault, id, &scope) {
+            Ok(r) => Ok(serde_json::to_value(one_with_deadlines(
+                connection,
+                time,
+                kind,
+                ReferralResponse::from(r),
+            )?)),
+            Err(error) => Err(error),
+        },
     };
-    match visible {
-        Ok(value) => value.map(Some),
+    match found {
+        Ok(value) => value
+            .map(Some)
+            .map_err(|error| ApiError::Internal(format!("feed encoding: {error}"))),
         Err(cpims_db::DbError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),
     }

@@ -1,0 +1,23 @@
+PRAGMA defer_foreign_keys = ON;
+DELETE FROM webhook_deliveries WHERE event_type LIKE 'deadline.%';
+CREATE TABLE webhook_outbox_next (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions (id),
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL CHECK (event_type IN ('referral.created', 'referral.updated',
+        'referral.status_changed', 'referral.deleted', 'incident.status_changed')),
+    record_type TEXT NOT NULL CHECK (record_type IN ('incident', 'referral')),
+    record_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    delivered_at TIMESTAMP,
+    last_error TEXT
+);
+INSERT INTO webhook_outbox_next SELECT * FROM webhook_outbox WHERE event_type NOT LIKE 'deadline.%' AND record_type <> 'complaint';
+DROP TABLE webhook_outbox;
+ALTER TABLE webhook_outbox_next RENAME TO webhook_outbox;
+CREATE INDEX webhook_outbox_due_idx ON webhook_outbox (state, next_attempt_at);
+CREATE INDEX webhook_outbox_record_idx ON webhook_outbox (subscription_id, record_id, seq);
