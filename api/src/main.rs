@@ -56,6 +56,18 @@ enum Command {
         #[command(subcommand)]
         action: RetentionCommand,
     },
+    /// Deadline alerts.
+    Deadlines {
+        #[command(subcommand)]
+        action: DeadlinesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeadlinesCommand {
+    /// Raise now every due-soon and overdue alert not yet raised (what each server does every
+    /// CPIMS_DEADLINE_SWEEP_INTERVAL_MS); print a JSON report with the time it took.
+    Sweep,
 }
 
 #[derive(Subcommand)]
@@ -128,6 +140,9 @@ fn main() -> ExitCode {
         Command::Retention {
             action: RetentionCommand::Run,
         } => run_retention(config),
+        Command::Deadlines {
+            action: DeadlinesCommand::Sweep,
+        } => sweep_deadlines(config),
         Command::Openapi | Command::Audit { .. } => Ok(()),
     };
     match outcome {
@@ -246,6 +261,20 @@ fn run_retention(config: Config) -> Result<(), String> {
         cpims_api::app::retention::run(&state.pool, &state.vault, years, cpims_db::page::now())
             .map_err(|error| error.to_string())?;
     println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    Ok(())
+}
+
+fn sweep_deadlines(config: Config) -> Result<(), String> {
+    let state = server::prepare_state(config).map_err(|error: StartupError| error.to_string())?;
+    let started = std::time::Instant::now();
+    let report = cpims_api::app::alerts::sweep(&state.pool, &state.timekeeping())
+        .map_err(|error| error.to_string())?;
+    let report = serde_json::json!({
+        "due_soon": report.due_soon,
+        "overdue": report.overdue,
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    println!("{report}");
     Ok(())
 }
 

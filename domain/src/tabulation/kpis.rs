@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::deadlines::DeadlineFact;
 use super::referrals::{hours_between, ReferralFact};
 use super::{rounded, Disclosure};
+use crate::deadlines::{end_of_day_pkt, pakistan, rule, RuleCode, SourceKind};
 use crate::disclosure::StatCell;
 
 /// A live incident as KPIs need it.
@@ -36,6 +38,8 @@ pub struct KpiFacts {
     pub incident_moves: Vec<TransitionFact>,
     pub referrals: Vec<ReferralFact>,
     pub referral_moves: Vec<TransitionFact>,
+    /// Applicable deadlines due up to the period's end.
+    pub deadlines: Vec<DeadlineFact>,
 }
 
 /// The indicators. Counts under disclosure control are null when small or when they would reveal
@@ -65,6 +69,9 @@ pub struct KpiFigures {
     pub completion_rate: Option<f64>,
     /// Median hours from creation to first response, over referrals made in the period.
     pub median_hours_to_first_response: Option<f64>,
+    /// Of the statutory deadlines (rules from a statute or a secondary report of one, not policy)
+    /// that fell due in the period and were met or overdue by its end, the share met on time.
+    pub statutory_deadlines_met_on_time: Option<f64>,
 }
 
 /// The released indicators: overall, and per province in name order.
@@ -89,6 +96,8 @@ struct Tally {
     cohort_declined: u64,
     cohort_completed: u64,
     response_hours: Vec<f64>,
+    statutory_decided: u64,
+    statutory_on_time: u64,
 }
 
 /// How to read one count indicator from a tally, and where to put it in the figures.
@@ -158,6 +167,8 @@ fn release_rates(
         combined.cohort_declined += tally.cohort_declined;
         combined.cohort_completed += tally.cohort_completed;
         combined.response_hours.extend(&tally.response_hours);
+        combined.statutory_decided += tally.statutory_decided;
+        combined.statutory_on_time += tally.statutory_on_time;
         if let Some(figures) = by_province.get_mut(province.as_str()) {
             set_rates(figures, tally, disclosure);
         }
@@ -206,6 +217,9 @@ fn set_rates(figures: &mut KpiFigures, tally: &Tally, disclosure: Disclosure) {
     figures.median_hours_to_first_response = disclosure
         .percentile(&tally.response_hours, 0.5)
         .map(|h| rounded(h, 100.0));
+    figures.statutory_deadlines_met_on_time = disclosure
+        .rate(tally.statutory_on_time, tally.statutory_decided)
+        .map(|r| rounded(r, 10_000.0));
 }
 
 fn in_period(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
@@ -226,7 +240,42 @@ fn tally(facts: &KpiFacts, from: NaiveDate, to: NaiveDate) -> BTreeMap<String, T
     tally_incidents(&mut tallies, facts, from, to);
     tally_referral_moves(&mut tallies, facts, from, to);
     tally_referrals(&mut tallies, facts, from, to);
+    tally_statutory_deadlines(&mut tallies, facts, from, to);
     tallies
+}
+
+/// Statutory deadlines due in the period (Pakistan days): met on time, or decided (met, or past due
+/// at the period's end).
+fn tally_statutory_deadlines(
+    tallies: &mut BTreeMap<String, Tally>,
+    facts: &KpiFacts,
+    from: NaiveDate,
+    to: NaiveDate,
+) {
+    let end = end_of_day_pkt(to).naive_utc();
+    let statutory = |code: &str| {
+        RuleCode::parse(code)
+            .and_then(rule)
+            .is_some_and(|rule| rule.source_kind != SourceKind::Policy)
+    };
+    for deadline in facts.deadlines.iter().filter(|d| statutory(&d.rule)) {
+        let due_day = deadline
+            .due_at
+            .and_utc()
+            .with_timezone(&pakistan())
+            .date_naive();
+        if !in_period(due_day, from, to) {
+            continue;
+        }
+        let met = deadline.met_at.filter(|met| *met <= end);
+        let tally = tallies.entry(deadline.province.clone()).or_default();
+        if met.is_some() || deadline.due_at < end {
+            tally.statutory_decided += 1;
+        }
+        if met.is_some_and(|met| met <= deadline.due_at) {
+            tally.statutory_on_time += 1;
+        }
+    }
 }
 
 fn tally_incidents(

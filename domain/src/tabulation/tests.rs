@@ -291,7 +291,56 @@ fn march() -> KpiFacts {
         incident_moves,
         referrals,
         referral_moves,
+        deadlines: march_deadlines(),
     }
+}
+
+fn due(rule: &str, due_at: &str, met_at: Option<&str>) -> DeadlineFact {
+    let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    DeadlineFact {
+        rule: rule.to_owned(),
+        province: "Punjab".to_owned(),
+        district: Some("Lahore".to_owned()),
+        agency_id: "a".to_owned(),
+        due_at: at(due_at),
+        met_at: met_at.map(at),
+    }
+}
+
+/// Six statutory deadlines due in March (five met on time, one missed), one met late in April, one
+/// due in February, and policy deadlines that the indicator leaves out.
+fn march_deadlines() -> Vec<DeadlineFact> {
+    let mut deadlines: Vec<DeadlineFact> = (1..=5)
+        .map(|day| {
+            let due_at = format!("2024-03-{day:02} 12:00");
+            let met_at = format!("2024-03-{day:02} 11:00");
+            due("fir_registration", &due_at, Some(&met_at))
+        })
+        .collect();
+    deadlines.push(due("medical_exam", "2024-03-20 12:00", None));
+    deadlines.push(due(
+        "court_production",
+        "2024-03-31 12:00",
+        Some("2024-04-02 09:00"),
+    ));
+    deadlines.push(due("fir_registration", "2024-02-10 12:00", None));
+    deadlines.push(due("referral_response", "2024-03-10 12:00", None));
+    deadlines
+}
+
+#[test]
+fn the_statutory_deadline_indicator_is_the_share_met_on_time_of_those_due_and_decided_in_the_period(
+) {
+    let kpis = tabulate_kpis(&march(), day("2024-03-01"), day("2024-03-31"), EXACT);
+    // Due in March and statutory: five met on time, one missed; the court production due on the
+    // 31st is overdue at the period's end (met only in April): five of seven.
+    assert_eq!(kpis.overall.statutory_deadlines_met_on_time, Some(0.7143));
+    let protected = tabulate_kpis(&march(), day("2024-03-01"), day("2024-03-31"), PROTECTED);
+    assert_eq!(
+        protected.overall.statutory_deadlines_met_on_time,
+        Some(0.7143),
+        "seven decided deadlines are at least the minimum cell"
+    );
 }
 
 fn province<'a>(kpis: &'a Kpis, name: &str) -> Option<&'a KpiFigures> {

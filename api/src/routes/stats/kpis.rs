@@ -2,9 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
+use cpims_db::repo::deadlines::compliance_rows;
 use cpims_db::repo::stats::{incident_facts, referral_facts, transition_facts, StatsScope};
 use cpims_db::{AnyConnection, DbError};
 use cpims_domain::access::RecordKind;
+use cpims_domain::deadlines::end_of_day_pkt;
 use cpims_domain::stats::IncidentDimension;
 use cpims_domain::tabulation::{tabulate_kpis, Disclosure, KpiFacts, KpiFigures, Kpis};
 use serde::{Deserialize, Serialize};
@@ -80,11 +82,21 @@ fn fetch_facts(
     let incident_moves = transition_facts(connection, RecordKind::Incident, to)?;
     let referrals = referral_facts(connection, scope, None, Some(to), province)?;
     let referral_moves = transition_facts(connection, RecordKind::Referral, to)?;
+    let agency = match scope {
+        StatsScope::AllAgencies => None,
+        StatsScope::Agency(agency) => Some(agency.as_str()),
+    };
+    let period_end = end_of_day_pkt(to).naive_utc() + chrono::Duration::seconds(1);
+    let deadlines = compliance_rows(connection, agency, None, Some(period_end))?
+        .into_iter()
+        .filter(|row| province.is_none_or(|province| row.province == province))
+        .collect();
     Ok(KpiFacts {
         incidents: rows::incident_facts(incidents),
         incident_moves: rows::transition_facts(incident_moves),
         referrals: rows::referral_facts(referrals),
         referral_moves: rows::transition_facts(referral_moves),
+        deadlines: rows::deadline_facts(deadlines),
     })
 }
 
@@ -108,7 +120,8 @@ impl KpiResponse {
 
 /// The NCRC Action Plan indicators for a period: complaints received, addressed and open at the
 /// period's end; referrals made, accepted, completed, declined and overdue; acceptance and completion
-/// rates and the median time to first response; overall and by province.
+/// rates and the median time to first response; the share of statutory deadlines met on time;
+/// overall and by province.
 #[utoipa::path(
     get,
     path = "/api/v1/stats/kpis",
