@@ -14,6 +14,7 @@ mod report;
 mod server;
 mod stats_data;
 mod steps;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

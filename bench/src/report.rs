@@ -29,6 +29,16 @@ pub struct Stats {
     pub sql_p50_ms: f64,
 }
 
+/// One deadline sweep: how many alerts it raised, how long it took, and the create rate meanwhile.
+#[derive(Debug, Clone, Copy)]
+pub struct Sweep {
+    pub alerts: usize,
+    pub seconds: f64,
+    pub creates_per_s_during: f64,
+    pub creates_per_s_overall: f64,
+    pub create_failures: usize,
+}
+
 /// Server memory in MiB.
 #[derive(Debug, Clone, Copy)]
 pub struct Rss {
@@ -47,6 +57,7 @@ pub struct Results {
     pub idle_mb: Option<f64>,
     pub peak_mb: Option<f64>,
     pub sqlite_create: Option<Throughput>,
+    pub sweep: Option<Sweep>,
     /// Steps that stopped at their time limit, with how far they got.
     pub notes: Vec<String>,
     pub failures: Vec<String>,
@@ -96,6 +107,10 @@ impl Results {
                 "sql_p50_ms": round(s.sql_p50_ms), "ratio": round(ratio(s.p50_ms, s.sql_p50_ms))})),
             "rss": self.rss().map(|r| json!({"peak_mb": round(r.peak_mb), "idle_mb": round(r.idle_mb)})),
             "sqlite_create": self.sqlite_create.as_ref().map(throughput_json),
+            "sweep": self.sweep.map(|s| json!({"alerts": s.alerts, "seconds": round(s.seconds),
+                "creates_per_s_during": round(s.creates_per_s_during),
+                "creates_per_s_overall": round(s.creates_per_s_overall),
+                "create_failures": s.create_failures})),
             "notes": self.notes,
             "failed": !self.failures.is_empty(),
             "failures": self.failures,
@@ -166,6 +181,20 @@ impl Results {
                     verdict(r <= 1.2)
                 )
             }
+        });
+        lines.push(match self.sweep {
+            None => format!("{:<16} {:>12}", "deadline sweep", "FAILED"),
+            Some(s) => format!(
+                "{:<16} {} alerts in {:.2} s, {:.0} creates/s meanwhile ({:.0}/s over the load, {} failed)  \
+                 (<= 2 s, creates not stalled) {}",
+                "deadline sweep",
+                s.alerts,
+                s.seconds,
+                s.creates_per_s_during,
+                s.creates_per_s_overall,
+                s.create_failures,
+                verdict(s.seconds <= 2.0 && s.creates_per_s_during > 0.0 && s.create_failures == 0)
+            ),
         });
         lines.push(match self.rss() {
             None => format!("{:<16} {:>12}", "rss", "FAILED"),

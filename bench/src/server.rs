@@ -69,6 +69,11 @@ impl ServerProcess {
         }
     }
 
+    /// A `cpims` command against the server's database, with its settings.
+    pub fn command(&self) -> Command {
+        server_command(&self.binary, &self.database_url, &self.workdir)
+    }
+
     /// Creates an administrator with `cpims create-admin`, the password on standard input.
     pub fn create_admin(&self, username: &str, password: &str) -> BoxResult<()> {
         let mut child = server_command(&self.binary, &self.database_url, &self.workdir)
@@ -161,6 +166,8 @@ fn server_command(binary: &Path, database_url: &str, workdir: &Path) -> Command 
             "Y3BpbXMtYmVuY2gtaW5kZXgta2V5LTMyLWJ5dGVzISE=",
         )
         .env("CPIMS_LOG_FORMAT", "json")
+        // The sweep step times one sweep run as a command; the server's own would race it.
+        .env("CPIMS_DEADLINE_SWEEP_INTERVAL_MS", "3600000")
         .env("CPIMS_TOKEN_TTL_SECS", "3600")
         .env("RUST_LOG", "warn");
     command

@@ -11,7 +11,7 @@ use crate::api::{self, BATCH_ITEMS};
 use crate::load::{self, BodyCheck, LoadOutcome, LoadPlan, RequestFactory};
 use crate::report::{Bulk, Results, Stats, Throughput};
 use crate::server::ServerProcess;
-use crate::{pgsql, stats_data, BoxResult, Settings};
+use crate::{pgsql, stats_data, sweep, BoxResult, Settings};
 
 /// A client that keeps a connection per concurrent worker and never waits forever.
 pub fn client() -> BoxResult<Client> {
@@ -157,7 +157,7 @@ async fn bulk_sync(
     )))
 }
 
-/// Steps 1-5 and 7 against a server over the PostgreSQL database at `url`.
+/// Steps 1-5, 7 and 8 against a server over the PostgreSQL database at `url`.
 pub async fn postgres(settings: &Settings, url: &str, results: &mut Results) -> BoxResult<()> {
     let workdir = tempfile::tempdir()?;
     let mut server = ServerProcess::start(&settings.server_binary, url, workdir.path()).await?;
@@ -249,6 +249,18 @@ pub async fn postgres(settings: &Settings, url: &str, results: &mut Results) -> 
             p50_ms: stats.percentile_ms(50.0),
             sql_p50_ms: load::percentile_ms(&sql_timings, 50.0),
         });
+    }
+
+    let due = settings.count(10_000, 100);
+    println!(
+        "step 8: {incidents} open deadlines by SQL, {due} of them due; one sweep during creates"
+    );
+    let loaded = sweep::load_deadlines(url, &agency, incidents, due)?;
+    println!("  loaded in {:.1} s", loaded.as_secs_f64());
+    let factory = create_factory(&server, &fixtures.worker, &fixtures.children);
+    match sweep::measure(&client, &server, factory, settings.count(20_000, 2000)).await {
+        Ok(measured) => results.sweep = Some(measured),
+        Err(error) => results.failures.push(format!("deadline sweep: {error}")),
     }
     server.stop()?;
     Ok(())
