@@ -150,6 +150,54 @@ fn release_rows<F>(
     }
 }
 
+/// The facts that match every filter, grouped by their values of `group_by` (cells in key order).
+fn group<'a, T, D: Copy>(
+    facts: &'a [T],
+    group_by: &[D],
+    filters: &[(D, String)],
+    value_of: impl Fn(&T, D) -> String,
+) -> std::collections::BTreeMap<Vec<String>, Vec<&'a T>> {
+    let mut groups: std::collections::BTreeMap<Vec<String>, Vec<&T>> =
+        std::collections::BTreeMap::new();
+    for fact in facts
+        .iter()
+        .filter(|fact| filters.iter().all(|(d, v)| &value_of(fact, *d) == v))
+    {
+        groups
+            .entry(group_by.iter().map(|d| value_of(fact, *d)).collect())
+            .or_default()
+            .push(fact);
+    }
+    groups
+}
+
+/// Releases grouped facts: each cell's count under `disclosure`, and `figures` of the members of the
+/// cells that are shown (a figure over a suppressed cell would describe the few records it hides).
+fn release_groups<T, F: Default>(
+    groups: &std::collections::BTreeMap<Vec<String>, Vec<&T>>,
+    disclosure: Disclosure,
+    figures: impl Fn(&[&T]) -> F,
+) -> Table<F> {
+    let cells: Vec<StatCell> = groups
+        .iter()
+        .map(|(key, members)| StatCell {
+            key: key.clone(),
+            count: members.len() as u64,
+            children: 0,
+        })
+        .collect();
+    let keys = groups
+        .keys()
+        .map(|key| key.iter().cloned().map(Some).collect());
+    let members: Vec<&Vec<&T>> = groups.values().collect();
+    release_rows(&cells, keys, disclosure, |index, released| {
+        match members.get(index) {
+            Some(members) if !released.suppressed => figures(members),
+            _ => F::default(),
+        }
+    })
+}
+
 /// Rounds a released figure to steps of `1 / scale`: more digits than that are noise, not information.
 fn rounded(value: f64, scale: f64) -> f64 {
     (value * scale).round() / scale

@@ -37,6 +37,7 @@ pub fn report_json(vault: &Vault, report: &ResealReport) -> String {
         "referrals": report.referrals,
         "history_entries": report.history_entries,
         "transition_notes": report.transition_notes,
+        "milestone_texts": report.milestone_texts,
         "idempotent_responses": report.idempotent_responses,
         "complete": !report.incomplete,
     })

@@ -14,7 +14,9 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::repo::children::lookup_indexes;
 use crate::repo::idempotency::{idempotency_keys, sealing_id};
-use crate::schema::{children, incidents, record_history, referrals, status_transitions};
+use crate::schema::{
+    children, incidents, milestones, record_history, referrals, status_transitions,
+};
 use crate::transaction::write_transaction;
 use crate::vault::Vault;
 
@@ -29,6 +31,8 @@ pub struct ResealReport {
     pub referrals: usize,
     pub history_entries: usize,
     pub transition_notes: usize,
+    /// Milestones whose note or withdrawal reason was re-sealed.
+    pub milestone_texts: usize,
     pub idempotent_responses: usize,
     /// True when the run stopped at its budget; run again to finish.
     pub incomplete: bool,
@@ -41,6 +45,7 @@ impl ResealReport {
             + self.referrals
             + self.history_entries
             + self.transition_notes
+            + self.milestone_texts
             + self.idempotent_responses
     }
 }
@@ -58,6 +63,7 @@ pub fn reseal_all(
     report.referrals = reseal_referrals(connection, vault, left(&report))?;
     report.history_entries = reseal_history(connection, vault, left(&report))?;
     report.transition_notes = reseal_transition_notes(connection, vault, left(&report))?;
+    report.milestone_texts = reseal_milestone_texts(connection, vault, left(&report))?;
     report.idempotent_responses = reseal_idempotency(connection, vault, left(&report))?;
     report.incomplete = left(&report) == Some(0);
     Ok(report)
@@ -394,6 +400,68 @@ fn reseal_transition_notes(
                 )
                 .set(status_transitions::note.eq(note))
                 .execute(connection)?;
+            }
+            Ok((rewritten, last))
+        },
+    )
+}
+
+fn reseal_milestone_texts(
+    connection: &mut AnyConnection,
+    vault: &Vault,
+    budget: Option<usize>,
+) -> Result<usize, DbError> {
+    paged(
+        connection,
+        budget,
+        |connection, after: Option<&String>, left| {
+            let mut query = milestones::table
+                .select((
+                    milestones::id,
+                    milestones::note,
+                    milestones::withdrawal_reason,
+                ))
+                .filter(
+                    milestones::note
+                        .is_not_null()
+                        .or(milestones::withdrawal_reason.is_not_null()),
+                )
+                .order(milestones::id.asc())
+                .limit(PAGE_SIZE)
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(milestones::id.gt(after.clone()));
+            }
+            let rows: Vec<(String, Option<String>, Option<String>)> = query.load(connection)?;
+            let last = rows.last().map(|row| row.0.clone());
+            let mut rewritten = 0;
+            for (id, note, reason) in rows {
+                if left.is_some_and(|left| rewritten >= left) {
+                    return Ok((rewritten, Some(id)));
+                }
+                let mut changed = false;
+                let read_reason = reason.clone();
+                let note = reseal_or_keep(vault, &id, "note", note, &mut changed)?;
+                let reason = reseal_or_keep(vault, &id, "withdrawal_reason", reason, &mut changed)?;
+                if !changed {
+                    continue;
+                }
+                // A withdrawal written meanwhile is not overwritten: the row is rewritten only as read.
+                let row = milestones::table.filter(milestones::id.eq(&id));
+                let values = (
+                    milestones::note.eq(note),
+                    milestones::withdrawal_reason.eq(reason),
+                );
+                rewritten += match read_reason {
+                    Some(read) => {
+                        diesel::update(row.filter(milestones::withdrawal_reason.eq(read)))
+                            .set(values)
+                            .execute(connection)?
+                    }
+                    None => diesel::update(row.filter(milestones::withdrawn_at.is_null()))
+                        .set(values)
+                        .execute(connection)?,
+                };
             }
             Ok((rewritten, last))
         },

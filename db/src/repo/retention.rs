@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use crate::codec::{date_to_text, optional_date, text_to_date};
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{children, incidents, record_history, referrals, status_transitions};
+use crate::schema::{
+    children, incidents, milestones, record_history, referrals, status_transitions,
+};
 
 /// Candidates read per query.
 pub const PAGE_SIZE: i64 = 200;
@@ -276,8 +278,9 @@ pub fn anonymise_child(
     Ok(true)
 }
 
-/// Erases the values recorded in the history of these records and the notes of their transitions:
-/// both may repeat what the record no longer holds.
+/// Erases the values recorded in the history of these records, the notes of their transitions and
+/// the notes and withdrawal reasons of their milestones: all may repeat what the record no longer
+/// holds.
 fn erase_free_text(connection: &mut AnyConnection, record_ids: &[String]) -> Result<(), DbError> {
     diesel::update(record_history::table.filter(record_history::record_id.eq_any(record_ids)))
         .set((
@@ -290,5 +293,11 @@ fn erase_free_text(connection: &mut AnyConnection, record_ids: &[String]) -> Res
     )
     .set(status_transitions::note.eq(None::<String>))
     .execute(connection)?;
+    diesel::update(milestones::table.filter(milestones::incident_id.eq_any(record_ids)))
+        .set((
+            milestones::note.eq(None::<String>),
+            milestones::withdrawal_reason.eq(None::<String>),
+        ))
+        .execute(connection)?;
     Ok(())
 }

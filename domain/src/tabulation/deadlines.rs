@@ -1,14 +1,11 @@
 //! Deadline compliance tables: how many deadlines were met on time, met late, are overdue or still
 //! open, the share met on time, and the median lateness, per cell.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDateTime;
 
 use super::referrals::hours_between;
-use super::{release_rows, rounded, Disclosure, Table};
+use super::{group, release_groups, rounded, Disclosure, Table};
 use crate::deadlines::{pakistan, state_of, DeadlineState};
-use crate::disclosure::StatCell;
 use crate::stats::DeadlineDimension;
 
 /// An applicable deadline as compliance statistics need it.
@@ -77,33 +74,9 @@ pub fn tabulate_deadlines(
     now: NaiveDateTime,
     disclosure: Disclosure,
 ) -> Table<Compliance> {
-    let mut groups: BTreeMap<Vec<String>, Vec<&DeadlineFact>> = BTreeMap::new();
-    for fact in facts
-        .iter()
-        .filter(|fact| filters.iter().all(|(d, v)| &fact.value_of(*d) == v))
-    {
-        groups
-            .entry(group_by.iter().map(|d| fact.value_of(*d)).collect())
-            .or_default()
-            .push(fact);
-    }
-    let cells: Vec<StatCell> = groups
-        .iter()
-        .map(|(key, members)| StatCell {
-            key: key.clone(),
-            count: members.len() as u64,
-            children: 0,
-        })
-        .collect();
-    let keys = groups
-        .keys()
-        .map(|key| key.iter().cloned().map(Some).collect());
-    let members: Vec<&Vec<&DeadlineFact>> = groups.values().collect();
-    release_rows(&cells, keys, disclosure, |index, released| {
-        match members.get(index) {
-            Some(members) if !released.suppressed => compliance(members, now, disclosure),
-            _ => Compliance::default(),
-        }
+    let groups = group(facts, group_by, filters, DeadlineFact::value_of);
+    release_groups(&groups, disclosure, |members| {
+        compliance(members, now, disclosure)
     })
 }
 

@@ -1,12 +1,9 @@
 //! Referral tables: groups referrals into cells in memory, and releases each cell's count with the
 //! hours to first response and to completion.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDateTime;
 
-use super::{release_rows, rounded, Disclosure, Table};
-use crate::disclosure::StatCell;
+use super::{group, release_groups, rounded, Disclosure, Table};
 use crate::stats::ReferralDimension;
 
 /// A live referral as referral statistics and KPIs need it.
@@ -55,45 +52,8 @@ pub fn tabulate_referrals(
     filters: &[(ReferralDimension, String)],
     disclosure: Disclosure,
 ) -> Table<ReferralTimes> {
-    let groups = group(facts, group_by, filters);
-    let cells: Vec<StatCell> = groups
-        .iter()
-        .map(|(key, members)| StatCell {
-            key: key.clone(),
-            count: members.len() as u64,
-            children: 0,
-        })
-        .collect();
-    let keys = groups
-        .keys()
-        .map(|key| key.iter().cloned().map(Some).collect());
-    let members: Vec<&Vec<&ReferralFact>> = groups.values().collect();
-    release_rows(&cells, keys, disclosure, |index, released| {
-        match members.get(index) {
-            // A figure over a suppressed cell would describe the few records it hides.
-            Some(members) if !released.suppressed => times(members, disclosure),
-            _ => ReferralTimes::default(),
-        }
-    })
-}
-
-/// The matching referrals per cell key, in key order.
-fn group<'a>(
-    facts: &'a [ReferralFact],
-    group_by: &[ReferralDimension],
-    filters: &[(ReferralDimension, String)],
-) -> BTreeMap<Vec<String>, Vec<&'a ReferralFact>> {
-    let mut groups: BTreeMap<Vec<String>, Vec<&ReferralFact>> = BTreeMap::new();
-    for fact in facts
-        .iter()
-        .filter(|fact| filters.iter().all(|(d, v)| &fact.value_of(*d) == v))
-    {
-        groups
-            .entry(group_by.iter().map(|d| fact.value_of(*d)).collect())
-            .or_default()
-            .push(fact);
-    }
-    groups
+    let groups = group(facts, group_by, filters, ReferralFact::value_of);
+    release_groups(&groups, disclosure, |members| times(members, disclosure))
 }
 
 fn times(members: &[&ReferralFact], disclosure: Disclosure) -> ReferralTimes {

@@ -296,7 +296,6 @@ fn march() -> KpiFacts {
 }
 
 fn due(rule: &str, due_at: &str, met_at: Option<&str>) -> DeadlineFact {
-    let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
     DeadlineFact {
         rule: rule.to_owned(),
         province: "Punjab".to_owned(),

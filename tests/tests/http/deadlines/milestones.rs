@@ -260,3 +260,97 @@ async fn a_milestone_cannot_be_in_the_future_or_before_the_incident_and_outsider
         .unwrap();
     assert_eq!(trial["state"], "open");
 }
+
+#[tokio::test]
+async fn the_police_desk_answering_a_referral_records_the_fir_but_a_counselling_partner_may_not() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let police = app
+        .call(
+            Method::POST,
+            "/api/v1/agencies",
+            &cast.admin,
+            Some(json!({"name": "Lahore Police Child Desk", "kind": "police",
+                        "province": "Punjab", "district": "Lahore", "services": ["police"]})),
+        )
+        .await;
+    assert_eq!(police.status, 201, "{}", police.body);
+    let police_id = police.body["id"].as_str().unwrap();
+    app.create_user(&cast.admin, "desk.officer", police_id, "referral_partner")
+        .await;
+    let officer = app.login("desk.officer", cpims_tests::TEST_PASSWORD).await;
+    hold(&app, "2026-03-02 10:00");
+    let incident = incident_of(
+        &app,
+        &cast.worker_a,
+        "missing_child",
+        "2026-03-01",
+        "2026-03-02",
+    )
+    .await;
+    let id = incident["id"].as_str().unwrap();
+    let path = format!("/api/v1/incidents/{id}/milestones");
+    let fir = json!({"type": "fir_registered", "at": pkt("2026-03-02 10:30")});
+    hold(&app, "2026-03-02 10:45");
+
+    let counselling = app.create_referral(&cast.worker_a, id, &cast.cso).await;
+    let accept = |referral: &serde_json::Value| {
+        format!(
+            "/api/v1/referrals/{}/transitions",
+            referral["id"].as_str().unwrap()
+        )
+    };
+    let accepted = app
+        .call_if_match(
+            Method::POST,
+            &accept(&counselling),
+            &cast.partner,
+            1,
+            json!({"status": "accepted"}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let refused = app
+        .call(Method::POST, &path, &cast.partner, Some(fir.clone()))
+        .await;
+    assert_eq!(
+        refused.status, 403,
+        "a counselling partner sees the incident but does not time it"
+    );
+
+    let referral = app
+        .call(
+            Method::POST,
+            "/api/v1/referrals",
+            &cast.worker_a,
+            Some(
+                json!({"incident_id": id, "to_agency_id": police_id, "service": "police",
+                        "urgency": "critical", "reason": "Register the FIR"}),
+            ),
+        )
+        .await;
+    assert_eq!(referral.status, 201, "{}", referral.body);
+    let pending = app
+        .call(Method::POST, &path, &officer, Some(fir.clone()))
+        .await;
+    assert_eq!(
+        pending.status, 403,
+        "not before the desk accepts: {}",
+        pending.body
+    );
+    let accepted = app
+        .call_if_match(
+            Method::POST,
+            &accept(&referral.body),
+            &officer,
+            1,
+            json!({"status": "accepted"}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let recorded = app.call(Method::POST, &path, &officer, Some(fir)).await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(recorded.body["deadlines"][0]["state"], "met");
+    let owner_view = read(&app, &cast.worker_a, &format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(deadline(&owner_view, "fir_registration")["state"], "met");
+}

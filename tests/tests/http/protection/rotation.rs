@@ -94,6 +94,23 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
             )
             .await;
         assert_eq!(assessed.status, 200, "{}", assessed.body);
+        if index == 0 {
+            let milestone = app
+                .call(
+                    Method::POST,
+                    &format!(
+                        "/api/v1/incidents/{}/milestones",
+                        incident["id"].as_str().unwrap()
+                    ),
+                    &cast.worker_a,
+                    Some(
+                        json!({"type": "police_report", "at": "2024-05-04T10:00:00Z",
+                                "note": "Reported by the mother at the station"}),
+                    ),
+                )
+                .await;
+            assert_eq!(milestone.status, 201, "{}", milestone.body);
+        }
         app.create_referral(&cast.worker_a, incident["id"].as_str().unwrap(), &cast.cso)
             .await;
         children.push(id);
@@ -125,6 +142,7 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
     assert_eq!(second.referrals, 3);
     assert!(second.history_entries > 0);
     assert_eq!(second.transition_notes, 3);
+    assert_eq!(second.milestone_texts, 1);
     assert_eq!(
         (
             third.children,
