@@ -29,8 +29,8 @@ pub const HEADER: &str = "idempotency-key";
 /// Set on a response that is a replay of the first one.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// Where no caller exists yet, so there is nothing to scope a key to.
-const EXEMPT_PATH: &str = "/api/v1/auth/token";
-const MAX_KEY_LEN: usize = 255;
+pub const EXEMPT_PATH: &str = "/api/v1/auth/token";
+pub const MAX_KEY_LEN: usize = 255;
 
 /// Who sent which key for which request.
 #[derive(Debug, Clone)]

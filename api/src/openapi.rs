@@ -71,7 +71,7 @@ use crate::routes::{
         webhooks::deliveries::webhook_deliveries,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerScheme, &CommaSeparatedLists),
+    modifiers(&BearerScheme, &CommaSeparatedLists, &IdempotencyKeys),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Tokens and the caller's identity"),
@@ -126,6 +126,46 @@ impl Modify for CommaSeparatedLists {
                     parameter.explode = Some(false);
                 }
             }
+        }
+    }
+}
+
+/// Every `POST` the idempotency guard honours (all but the token endpoint, `idempotency.rs`) declares
+/// its optional `Idempotency-Key` header, so generated clients can send one; the 409 and 422 it can
+/// answer are documented on those operations already (a repeat still running; the same key with a
+/// different request).
+struct IdempotencyKeys;
+
+impl Modify for IdempotencyKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == crate::idempotency::EXEMPT_PATH {
+                continue;
+            }
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            let key = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Optional: makes the POST safe to retry. A repeat with the same key and the same \
+                     request replays the first response (`Idempotent-Replayed: true`); the same key \
+                     with a different request answers 422; a repeat while the first still runs \
+                     answers 409. Keys are per user and kept for CPIMS_IDEMPOTENCY_TTL_SECS.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(crate::idempotency::MAX_KEY_LEN))
+                        .pattern(Some("^[\\x21-\\x7E]+$")),
+                ))
+                .build();
+            operation.parameters.get_or_insert_with(Vec::new).push(key);
         }
     }
 }

@@ -56,6 +56,8 @@ impl TestApp {
             ("CPIMS_WORKERS".into(), "2".into()),
             // Parallel tests on two cores can queue for a connection longer than production's 1 s.
             ("CPIMS_DB_CHECKOUT_TIMEOUT_MS".into(), "15000".into()),
+            // Tests sweep deadlines themselves, at the times they hold the clock at.
+            ("CPIMS_DEADLINE_SWEEP_INTERVAL_MS".into(), "3600000".into()),
         ];
         pairs.extend(
             settings
