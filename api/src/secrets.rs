@@ -195,6 +195,24 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_vault_is_never_generated_and_names_the_missing_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cpims.sqlite3").display());
+        let embedded = config(&[("DATABASE_URL", url)]);
+        let refusal = existing_vault(&embedded).unwrap_err().to_string();
+        assert!(refusal.contains("CPIMS_DATA_KEY") && refusal.contains("data_key"));
+        assert!(
+            !dir.path().join(DATA_KEY_FILE).exists(),
+            "nothing generated"
+        );
+        let generated = vault(&embedded).unwrap();
+        let existing = existing_vault(&embedded).unwrap();
+        assert_eq!(existing.current_key_id(), generated.current_key_id());
+        let [data, index] = key_sources(&embedded);
+        assert!(data.ends_with(DATA_KEY_FILE) && index.ends_with(INDEX_KEY_FILE));
+    }
+
+    #[test]
     fn sqlite_keys_are_generated_once_kept_private_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("cpims.sqlite3").display());

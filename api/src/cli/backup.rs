@@ -122,8 +122,13 @@ fn keep_note(config: &Config, vault: &Vault, keys: &[String]) -> String {
     } else {
         ""
     };
+    let which = if keys.len() == 1 {
+        "key with id"
+    } else {
+        "keys with ids"
+    };
     format!(
-        "The backup holds no key: keep the data key with id {} ({data_source}{retired}) and the \
+        "The backup holds no key: keep the data {which} {} ({data_source}{retired}) and the \
          index key ({index_source}) with this backup, but stored separately from it; without them \
          its personal data cannot be read or found.",
         keys.join(", ")
