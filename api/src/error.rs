@@ -85,6 +85,10 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal error")]
     Internal(String),
+    /// A command-line operation (backup, restore) that could not be done, saying what to do about
+    /// it. Handlers never return it; were one to, it would answer 500 and keep the message to the log.
+    #[error("{0}")]
+    Operation(String),
 }
 
 impl ApiError {
@@ -114,7 +118,9 @@ impl ApiError {
                 Some(errors.clone()),
             ),
             // Never describe internal failures to the client; they are logged instead.
-            ApiError::Internal(_) => ("An internal error occurred.".to_owned(), None),
+            ApiError::Internal(_) | ApiError::Operation(_) => {
+                ("An internal error occurred.".to_owned(), None)
+            }
             ApiError::Unavailable(_) => (
                 "The service is temporarily unavailable; retry later.".to_owned(),
                 None,
@@ -157,13 +163,15 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::Operation(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            ApiError::Internal(context) => tracing::error!(error = %context, "internal error"),
+            ApiError::Internal(context) | ApiError::Operation(context) => {
+                tracing::error!(error = %context, "internal error")
+            }
             ApiError::Unavailable(context) => {
                 tracing::warn!(error = %context, "database unavailable")
             }

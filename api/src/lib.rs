@@ -2,7 +2,8 @@
 //!
 //! - `routes/`: one handler per file, wire types (DTOs), every route wired in `routes/mod.rs`;
 //! - `app/`: the commands and queries, each write through one unit of work;
-//! - `cli/`: the `cpims` subcommands other than `serve` (create-admin, seed-demo, audit, keys);
+//! - `cli/`: the `cpims` subcommands other than `serve` (create-admin, seed-demo, audit, keys,
+//!   backup, restore);
 //! - `background/`: work the server does between requests (sequencer, webhook delivery, batched
 //!   commits);
 //! - the shell: server, configuration, state, authentication, errors, extractors, the contract.

@@ -1,5 +1,5 @@
 //! The `cpims` binary: serve (default), migrate, create-admin, seed-demo, openapi, audit, keys,
-//! retention.
+//! retention, deadlines, backup, restore.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -60,6 +60,20 @@ enum Command {
     Deadlines {
         #[command(subcommand)]
         action: DeadlinesCommand,
+    },
+    /// Write a consistent, checked backup of the database (while the server runs) to a new file;
+    /// print a JSON report naming the keys to keep with it (a backup holds no key).
+    Backup {
+        /// The file to write; an existing file is never overwritten.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (DATABASE_URL), then check that the configured data
+    /// key opens its personal data; print a JSON report.
+    Restore {
+        /// A file written by `cpims backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
     },
 }
 
@@ -143,6 +157,12 @@ fn main() -> ExitCode {
         Command::Deadlines {
             action: DeadlinesCommand::Sweep,
         } => sweep_deadlines(config),
+        Command::Backup { out } => cpims_api::cli::backup::backup(&config, &out)
+            .map(|report| println!("{}", cpims_api::cli::backup::report_json(&report)))
+            .map_err(|error| error.to_string()),
+        Command::Restore { from } => cpims_api::cli::backup::restore(&config, &from)
+            .map(|report| println!("{}", cpims_api::cli::backup::report_json(&report)))
+            .map_err(|error| error.to_string()),
         Command::Openapi | Command::Audit { .. } => Ok(()),
     };
     match outcome {

@@ -40,6 +40,55 @@ pub fn vault(config: &Config) -> Result<Vault, ConfigError> {
     Vault::new(&data_key.0, &retired, &index_key.0).map_err(ConfigError)
 }
 
+/// The vault of configured or already kept keys, never generating one: a backup or a restore must use
+/// the keys the data is sealed under, and a fresh key would only hide that they are missing.
+pub fn existing_vault(config: &Config) -> Result<Vault, ConfigError> {
+    let data_key = match &config.data_key {
+        Some(key) => key.clone(),
+        None => existing_kept_key(config, "CPIMS_DATA_KEY", DATA_KEY_FILE)?,
+    };
+    let index_key = match &config.index_key {
+        Some(key) => key.clone(),
+        None => existing_kept_key(config, "CPIMS_INDEX_KEY", INDEX_KEY_FILE)?,
+    };
+    let retired: Vec<[u8; KEY_BYTES]> = config.data_keys_old.iter().map(|key| key.0).collect();
+    Vault::new(&data_key.0, &retired, &index_key.0).map_err(ConfigError)
+}
+
+/// Where the data key and the blind-index key come from, to tell an operator what to keep: the
+/// setting's name, or the file kept beside the embedded database.
+pub fn key_sources(config: &Config) -> [String; 2] {
+    let source = |configured: bool, setting: &str, file: &str| match config.secrets_dir() {
+        Some(dir) if !configured => dir.join(file).display().to_string(),
+        _ => setting.to_owned(),
+    };
+    [
+        source(config.data_key.is_some(), "CPIMS_DATA_KEY", DATA_KEY_FILE),
+        source(
+            config.index_key.is_some(),
+            "CPIMS_INDEX_KEY",
+            INDEX_KEY_FILE,
+        ),
+    ]
+}
+
+fn existing_kept_key(config: &Config, setting: &str, file: &str) -> Result<DataKey, ConfigError> {
+    let Some(dir) = config.secrets_dir() else {
+        return Err(ConfigError(format!(
+            "{setting} must be set when the database is PostgreSQL"
+        )));
+    };
+    let path = dir.join(file);
+    let kept = std::fs::read_to_string(&path).map_err(|_| {
+        ConfigError(format!(
+            "{setting} is unset and {} does not exist: set {setting}, or put the backed-up {file} \
+             file there",
+            path.display()
+        ))
+    })?;
+    DataKey::parse(kept.trim(), setting)
+}
+
 fn kept_key(config: &Config, setting: &str, file: &str) -> Result<DataKey, ConfigError> {
     let encoded = kept_secret(config, setting, file, KEY_BYTES, |kept| {
         DataKey::parse(kept, setting).ok().map(|_| kept.to_owned())
@@ -143,6 +192,24 @@ mod tests {
             ("CPIMS_INDEX_KEY", KEY.to_owned()),
         ]);
         assert!(vault(&both).is_ok());
+    }
+
+    #[test]
+    fn an_existing_vault_is_never_generated_and_names_the_missing_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cpims.sqlite3").display());
+        let embedded = config(&[("DATABASE_URL", url)]);
+        let refusal = existing_vault(&embedded).unwrap_err().to_string();
+        assert!(refusal.contains("CPIMS_DATA_KEY") && refusal.contains("data_key"));
+        assert!(
+            !dir.path().join(DATA_KEY_FILE).exists(),
+            "nothing generated"
+        );
+        let generated = vault(&embedded).unwrap();
+        let existing = existing_vault(&embedded).unwrap();
+        assert_eq!(existing.current_key_id(), generated.current_key_id());
+        let [data, index] = key_sources(&embedded);
+        assert!(data.ends_with(DATA_KEY_FILE) && index.ends_with(INDEX_KEY_FILE));
     }
 
     #[test]

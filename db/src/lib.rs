@@ -28,6 +28,7 @@ macro_rules! insert_slice {
     }};
 }
 
+pub mod backup;
 pub mod codec;
 pub mod connection;
 pub mod error;

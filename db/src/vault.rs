@@ -12,7 +12,12 @@ use sha2::{Digest, Sha256};
 
 use crate::error::DbError;
 
-const PREFIX: &str = "enc:v1:";
+/// What every sealed value starts with, before its key id.
+pub const PREFIX: &str = "enc:v1:";
+/// Bytes of the key digest a key id is the hex of.
+const KEY_ID_BYTES: usize = 8;
+/// Characters in a key id (hex), so SQL can cut the id out of a stored value without parsing it.
+pub const KEY_ID_CHARS: usize = 2 * KEY_ID_BYTES;
 const NONCE_BYTES: usize = 12;
 /// Length in bytes of every key: AES-256 and the blind-index HMAC key alike.
 pub const KEY_BYTES: usize = 32;
@@ -31,7 +36,7 @@ impl DataKey {
             .chain_update(bytes)
             .finalize();
         DataKey {
-            id: hex::encode(&digest[..8]),
+            id: hex::encode(&digest[..KEY_ID_BYTES]),
             cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(*bytes)),
         }
     }
@@ -74,6 +79,13 @@ impl Vault {
     /// The id of the key new values are sealed under.
     pub fn current_key_id(&self) -> &str {
         &self.current.id
+    }
+
+    /// Whether the key with this id is configured, current or retired: values sealed under it open.
+    pub fn holds_key(&self, key_id: &str) -> bool {
+        std::iter::once(&self.current)
+            .chain(&self.retired)
+            .any(|key| key.id == key_id)
     }
 
     /// Seals a value for the field `field` of the record `record_id`.
@@ -251,6 +263,11 @@ mod tests {
         assert!(rotated.needs_resealing(&sealed));
         assert!(!rotated.needs_resealing(&rotated.seal("r", "f", "v").unwrap()));
         assert!(vault(3, &[]).open("r", "f", &sealed).is_err());
+        let old_id = old.current_key_id();
+        assert_eq!(old_id.len(), KEY_ID_CHARS);
+        assert!(sealed.starts_with(&format!("{PREFIX}{old_id}:")));
+        assert!(rotated.holds_key(old_id) && rotated.holds_key(rotated.current_key_id()));
+        assert!(!vault(3, &[]).holds_key(old_id));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod audit;
 mod audit_api;
 mod auth;
 mod auth_attacks;
+mod backup;
 mod case_validation;
 mod concurrent_creates;
 mod contract;
