@@ -407,21 +407,19 @@ pub fn claim_alerts(
             .execute(connection)?;
         }
         Alert::Overdue => {
+            // One statement for both marks: updating these rows rewrites their index entries, the
+            // bulk of a sweep's cost. Overwriting a due-soon mark already set loses nothing: a mark
+            // only says that the alert is not to be raised (again).
             diesel::update(
                 deadlines::table
                     .filter(deadlines::id.eq_any(&candidates))
                     .filter(deadlines::overdue_alert.is_null())
                     .filter(deadlines::met_at.is_null()),
             )
-            .set(deadlines::overdue_alert.eq(token))
-            .execute(connection)?;
-            diesel::update(
-                deadlines::table
-                    .filter(deadlines::id.eq_any(&candidates))
-                    .filter(deadlines::overdue_alert.eq(token))
-                    .filter(deadlines::due_soon_alert.is_null()),
-            )
-            .set(deadlines::due_soon_alert.eq(token))
+            .set((
+                deadlines::overdue_alert.eq(token),
+                deadlines::due_soon_alert.eq(token),
+            ))
             .execute(connection)?;
         }
     }
