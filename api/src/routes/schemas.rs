@@ -80,7 +80,8 @@ pub fn event_types() -> Array {
         .max_items(Some(10))
         .description(Some(
             "Any of `referral.created`, `referral.updated`, `referral.status_changed`, \
-             `referral.deleted`, `incident.status_changed`.",
+             `referral.deleted`, `incident.status_changed`, `deadline.due_soon`, \
+             `deadline.overdue`.",
         ))
         .build()
 }
