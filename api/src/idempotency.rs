@@ -64,7 +64,8 @@ pub async fn guard(
         );
         return Ok(reject(request, &problem));
     };
-    let limits = (state.config.max_body_bytes, state.config.body_timeout);
+    let limit = crate::routes::body_limit(request.path(), state.config.max_body_bytes);
+    let limits = (limit, state.config.body_timeout);
     let body = match buffer_body(&mut request, limits).await {
         Ok(body) => body,
         Err(rest) => {

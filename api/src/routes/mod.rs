@@ -27,6 +27,16 @@ use crate::error::ApiError;
 /// A sync batch of up to a thousand records needs more room than a single record.
 const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
+/// The largest body a request to `path` may send: the sync batch's, or `default`. The idempotency
+/// guard buffers bodies before routing and must allow what the route allows.
+pub fn body_limit(path: &str, default: usize) -> usize {
+    if path == "/api/v1/sync/batch" {
+        BATCH_BODY_LIMIT
+    } else {
+        default
+    }
+}
+
 /// Routes under `/api/v1`.
 pub fn api_v1(config: &mut web::ServiceConfig) {
     config

@@ -248,3 +248,52 @@ async fn an_oversized_body_with_a_key_still_answers_413() {
     assert_eq!(reply.status, 413, "{}", reply.body);
     assert_eq!(referral_count(&app, &cast).await, 0);
 }
+
+#[tokio::test]
+async fn a_sync_batch_larger_than_an_ordinary_body_is_replayed_by_its_key_too() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let narrative = "Reported by a neighbour; the child was seen at the kiln again. ".repeat(150);
+    let incidents: Vec<serde_json::Value> = (0..130)
+        .map(|n| {
+            json!({"external_id": format!("PB-BIG-I-{n}"), "child_external_id": "PB-BIG-C",
+                   "category": "child_labour", "occurred_on": "2024-03-01",
+                   "reported_on": "2024-03-02", "intake_channel": "helpline_1121",
+                   "province": "Punjab", "risk_level": "high", "narrative": narrative})
+        })
+        .collect();
+    let body = json!({
+        "children": [{"external_id": "PB-BIG-C", "sex": "female", "province": "Punjab"}],
+        "incidents": incidents,
+    });
+    let size = serde_json::to_vec(&body).unwrap().len();
+    assert!(
+        size > 1_048_576,
+        "larger than the ordinary body limit: {size} bytes"
+    );
+    let first = post_keyed(
+        &app,
+        "/api/v1/sync/batch",
+        &cast.sync_a,
+        "big-batch-1",
+        &body,
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let second = post_keyed(
+        &app,
+        "/api/v1/sync/batch",
+        &cast.sync_a,
+        "big-batch-1",
+        &body,
+    )
+    .await;
+    assert_eq!(second.status, 200);
+    assert_eq!(
+        second.header("idempotent-replayed"),
+        Some("true"),
+        "replayed, not run again"
+    );
+    assert_eq!(second.body, first.body);
+}
