@@ -163,6 +163,44 @@ async fn a_stale_base_version_conflicts_and_changes_nothing() {
         .await;
     assert_eq!(current.body["given_name"], "Rabia B.");
     assert_eq!(current.body["version"], 2);
+
+    // A referral's conflict carries the server's record as a GET answers it, deadlines included.
+    let referral = |base: i64, reason: &str| {
+        json!({"referrals": [{"external_id": "PB-R-1", "base_version": base, "incident_external_id": "PB-I-1",
+                              "to_agency_id": cast.cso, "service": "psychosocial", "reason": reason}]})
+    };
+    let moved = app
+        .call(
+            Method::POST,
+            "/api/v1/sync/batch",
+            &cast.sync_a,
+            Some(referral(1, "Counselling, twice a week")),
+        )
+        .await;
+    assert_eq!(statuses(&moved), vec!["updated"], "{}", moved.body);
+    let stale = app
+        .call(
+            Method::POST,
+            "/api/v1/sync/batch",
+            &cast.sync_a,
+            Some(referral(1, "Something else")),
+        )
+        .await;
+    assert_eq!(statuses(&stale), vec!["conflict"]);
+    let record = &stale.body["results"][0]["record"];
+    let get = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/referrals/{}", record["id"].as_str().unwrap()),
+            &cast.sync_a,
+            None,
+        )
+        .await;
+    assert_eq!(record["deadlines"], get.body["deadlines"]);
+    assert_eq!(
+        record["deadlines"][0]["rule"], "referral_response",
+        "{record}"
+    );
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use super::batch_kinds::BatchKind;
 use super::batch_parse::ItemFields;
 use crate::app::UnitOfWork;
 use crate::error::{ApiError, FieldError};
+use crate::routes::deadlines::dto::one_with_deadlines;
 
 /// The outcome of one item.
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,13 +145,11 @@ pub(super) fn upsert<K: BatchKind>(
                 return Ok(BatchResult::done(kind, &ext, &id, version, "unchanged"));
             }
             if item.base_version.is_some_and(|base| base != version) {
-                return Ok(conflict(
-                    kind,
-                    &ext,
-                    &id,
-                    version,
-                    K::Response::from(current),
-                ));
+                // The server's version as a GET answers it, deadlines included.
+                let time = work.time().clone();
+                let response = K::Response::from(current);
+                let response = one_with_deadlines(work.connection(), &time, K::KIND, response)?;
+                return Ok(conflict(kind, &ext, &id, version, response));
             }
             isolated(work, kind, &ext, |work| {
                 Ok((K::update(work, current, candidate)?, "updated"))

@@ -12,6 +12,7 @@ use crate::app::{self, UnitOfWork};
 use crate::error::ApiError;
 use crate::extract::json::FieldRules;
 use crate::routes::children::dto::{ChildInput, ChildResponse};
+use crate::routes::deadlines::dto::CarriesDeadlines;
 use crate::routes::incidents::dto::{IncidentInput, IncidentResponse};
 use crate::routes::referrals::dto::{ReferralInput, ReferralResponse};
 
@@ -20,7 +21,7 @@ pub trait BatchKind {
     const KIND: RecordKind;
     type Input: DeserializeOwned + Validate + FieldRules + Clone;
     type Record: Clone + PartialEq;
-    type Response: Serialize + From<Self::Record>;
+    type Response: Serialize + From<Self::Record> + CarriesDeadlines;
 
     /// The field an item may name its parent record by (its external id), and the id field it stands
     /// for.
