@@ -54,6 +54,41 @@ async fn fir_deadlines_met_late_and_missed_are_counted_per_rule_with_the_share_m
     fir(&app, &cast.worker_a, &late, "2026-03-02 12:30").await;
     incident_of(&app, &cast.worker_a, "sexual_abuse", day_before, day).await;
 
+    // The work queue over the same four deadlines: soonest due first, paged, filtered.
+    let page = |path: String| {
+        let app = &app;
+        let token = cast.worker_a.clone();
+        async move {
+            let reply = app.call(Method::GET, &path, &token, None).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            reply.body
+        }
+    };
+    let first = page("/api/v1/deadlines?limit=3".to_owned()).await;
+    let rules: Vec<&str> = first["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules, ["fir_registration"; 3],
+        "the FIR clocks fall due first"
+    );
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = page(format!("/api/v1/deadlines?limit=3&cursor={cursor}")).await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 1);
+    assert_eq!(second["data"][0]["rule"], "medical_exam");
+    assert!(second["next_cursor"].is_null());
+    let exams =
+        page("/api/v1/deadlines?rule=medical_exam&record_type=incident&province=Punjab".to_owned())
+            .await;
+    assert_eq!(exams["data"].as_array().unwrap().len(), 1, "{exams}");
+    let referrals = page("/api/v1/deadlines?record_type=referral".to_owned()).await;
+    assert_eq!(referrals["data"], json!([]));
+    let elsewhere = page("/api/v1/deadlines?province=Sindh".to_owned()).await;
+    assert_eq!(elsewhere["data"], json!([]));
+
     let exact = app
         .call(
             Method::GET,
