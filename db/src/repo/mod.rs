@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod incidents;
 pub mod login_throttle;
 pub mod milestones;
+pub mod rate_limits;
 pub mod referrals;
 pub mod reseal;
 pub mod retention;
