@@ -4,6 +4,8 @@ use cpims_domain::deadlines::{parse_span, RuleCode, Span};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::client_address::TrustedProxies;
+use crate::rate_limit::PublicLimits;
 use cpims_db::connection::DEFAULT_SQLITE_PATH;
 use cpims_db::{DatabaseTarget, PoolSettings};
 
@@ -65,6 +67,10 @@ pub struct Config {
     pub deadline_sweep_interval: Duration,
     /// How often the background sequencer chains pending audit entries and numbers pending changes.
     pub sequencer_interval: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`CPIMS_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
+    /// Per-address limits of the public endpoints (`CPIMS_PUBLIC_*_LIMIT`, `..._WINDOW_SECS`).
+    pub public_limits: PublicLimits,
 }
 
 /// A 32-byte key from configuration; never printed.
@@ -189,6 +195,16 @@ impl Config {
                 .map_err(|_| ConfigError(format!("{key} too large")))
         };
         Ok(Config {
+            trusted_proxies: TrustedProxies::parse(
+                &get("CPIMS_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|error| ConfigError(format!("CPIMS_TRUSTED_PROXIES: {error}")))?,
+            public_limits: PublicLimits::from_settings(
+                number("CPIMS_PUBLIC_COMPLAINT_LIMIT", 10)?,
+                number("CPIMS_PUBLIC_STATUS_LIMIT", 20)?,
+                number("CPIMS_PUBLIC_LIMIT_WINDOW_SECS", 3_600)?,
+            )
+            .map_err(ConfigError)?,
             data_key: key("CPIMS_DATA_KEY")?,
             data_keys_old,
             index_key: key("CPIMS_INDEX_KEY")?,

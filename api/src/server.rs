@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -106,6 +107,18 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
         state.clock.clone(),
         state.rules.clone(),
         state.config.deadline_sweep_interval,
+        Arc::downgrade(&alive),
+    );
+    // Every window's length (but at least a minute, at most an hour) between prunes of ended windows.
+    let longest_window = state.config.public_limits.longest_window();
+    crate::background::rate_limit_prune::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        longest_window,
+        longest_window
+            .to_std()
+            .unwrap_or(Duration::from_secs(3_600))
+            .clamp(Duration::from_secs(60), Duration::from_secs(3_600)),
         Arc::downgrade(&alive),
     );
     let header_timeout = state.config.client_header_timeout;

@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::auth::password::{decoy_hash, verify_password};
 use crate::auth::throttle;
+use crate::client_address::client_address;
 use crate::error::{ApiError, Problem};
 use crate::extract::json::{FieldRules, ValidJson};
 use crate::request_id::RequestId;
@@ -68,7 +69,8 @@ pub async fn issue_token(
         .map(|id| id.0.clone());
     let TokenRequest { username, password } = body.into_inner()?;
     let username = normalise_username(&username).ok();
-    let address = request.peer_addr().map(|peer| peer.ip().to_string());
+    // Behind a trusted reverse proxy, the address it forwarded for: each client is throttled alone.
+    let address = client_address(&request, &state.config.trusted_proxies).map(|ip| ip.to_string());
     let subjects = throttle::subjects(username.as_deref().unwrap_or("-"), address.as_deref());
 
     let (pool, locked_subjects, name) = (state.pool.clone(), subjects.clone(), username.clone());
