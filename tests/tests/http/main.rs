@@ -20,6 +20,7 @@ mod limits;
 mod log_canary;
 mod login_throttle;
 mod protection;
+mod rate_limits;
 mod schema;
 mod seed;
 mod stats;
