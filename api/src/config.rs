@@ -71,6 +71,11 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Per-address limits of the public endpoints (`CPIMS_PUBLIC_*_LIMIT`, `..._WINDOW_SECS`).
     pub public_limits: PublicLimits,
+    /// Whether the public complaint endpoints answer (`CPIMS_PUBLIC_INTAKE=off` makes them 404).
+    pub public_intake: bool,
+    /// The agency public complaints land with: an id or its exact name (`CPIMS_PUBLIC_INTAKE_AGENCY`);
+    /// unset, the oldest active commission.
+    pub public_intake_agency: Option<String>,
 }
 
 /// A 32-byte key from configuration; never printed.
@@ -194,7 +199,14 @@ impl Config {
             i64::try_from(number(key, default)?.max(1))
                 .map_err(|_| ConfigError(format!("{key} too large")))
         };
+        let public_intake = match get("CPIMS_PUBLIC_INTAKE").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => return Err(ConfigError("CPIMS_PUBLIC_INTAKE must be on or off".into())),
+        };
         Ok(Config {
+            public_intake,
+            public_intake_agency: get("CPIMS_PUBLIC_INTAKE_AGENCY").map(|v| v.trim().to_owned()),
             trusted_proxies: TrustedProxies::parse(
                 &get("CPIMS_TRUSTED_PROXIES").unwrap_or_default(),
             )

@@ -22,6 +22,14 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// The same error for a field of the nested object `parent`.
+    pub fn nested_in(self, parent: &str) -> Self {
+        FieldError {
+            field: format!("{parent}.{}", self.field),
+            message: self.message,
+        }
+    }
 }
 
 /// An RFC 9457 problem document.

@@ -30,6 +30,14 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// Where no caller exists yet, so there is nothing to scope a key to.
 pub const EXEMPT_PATH: &str = "/api/v1/auth/token";
+/// Public endpoints have no caller either: a key could replay one complainant's tracking code to
+/// another.
+pub const PUBLIC_PREFIX: &str = "/api/v1/public/";
+
+/// Whether `path` takes no idempotency key.
+pub fn is_exempt(path: &str) -> bool {
+    path == EXEMPT_PATH || path.starts_with(PUBLIC_PREFIX)
+}
 pub const MAX_KEY_LEN: usize = 255;
 
 /// Who sent which key for which request.
@@ -45,7 +53,7 @@ pub async fn guard(
     mut request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if request.method() != Method::POST || request.path() == EXEMPT_PATH {
+    if request.method() != Method::POST || is_exempt(request.path()) {
         return passthrough(request, next).await;
     }
     let Some(raw_key) = request.headers().get(HEADER).cloned() else {

@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, audit, auth, children, deadlines, health, incidents, me, milestones, referrals,
-    stats, sync, taxonomy, users, webhooks,
+    agencies, audit, auth, children, complaints, deadlines, health, incidents, me, milestones,
+    public, referrals, stats, sync, taxonomy, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,16 @@ use crate::routes::{
         incidents::history::incident_history,
         incidents::transitions::incident_transitions,
         incidents::transition::transition_incident,
+        complaints::create::create_complaint,
+        complaints::list::list_complaints,
+        complaints::get::get_complaint,
+        complaints::transition::transition_complaint,
+        complaints::transitions::complaint_transitions,
+        complaints::history::complaint_history,
+        complaints::routing::complaint_routing,
+        complaints::case::make_case,
+        public::file::file_public_complaint,
+        public::status::public_complaint_status,
         milestones::list::list_milestones,
         deadlines::list::list_deadlines,
         milestones::create::record_milestone,
@@ -79,6 +89,8 @@ use crate::routes::{
         (name = "agencies", description = "The agency directory"),
         (name = "users", description = "User administration"),
         (name = "children", description = "Children: the people every record is about"),
+        (name = "complaints", description = "Complaints: intake, triage, routing, assignment and the case made of one"),
+        (name = "public", description = "Public complaint intake and progress checks, without an account"),
         (name = "incidents", description = "Incidents and their status workflow"),
         (name = "deadlines", description = "Statutory and service deadlines: the work queue and compliance"),
         (name = "milestones", description = "Dated steps of a case (an FIR, a court production) that deadlines are measured by"),
@@ -141,7 +153,7 @@ impl Modify for IdempotencyKeys {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
         use utoipa::openapi::{ObjectBuilder, Required, Type};
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path == crate::idempotency::EXEMPT_PATH {
+            if crate::idempotency::is_exempt(path) {
                 continue;
             }
             let Some(operation) = item.post.as_mut() else {

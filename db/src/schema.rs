@@ -93,6 +93,51 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         anonymised_at -> Nullable<Timestamp>,
         age_at_occurrence -> Nullable<Integer>,
+        complaint_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Nullable<Text>,
+        reference -> Text,
+        tracking_hash -> Nullable<Text>,
+        received_at -> Timestamp,
+        channel -> Text,
+        complainant_type -> Text,
+        complainant_name -> Nullable<Text>,
+        complainant_phone -> Nullable<Text>,
+        contact_consent -> Bool,
+        preferred_language -> Nullable<Text>,
+        child_name -> Nullable<Text>,
+        child_age_years -> Nullable<Integer>,
+        child_sex -> Nullable<Text>,
+        province -> Text,
+        district -> Nullable<Text>,
+        location_detail -> Nullable<Text>,
+        category -> Text,
+        subcategory -> Nullable<Text>,
+        narrative -> Nullable<Text>,
+        immediate_danger -> Bool,
+        urgency -> Nullable<Text>,
+        assigned_agency_id -> Nullable<Text>,
+        incident_id -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
+        closure_reason -> Nullable<Text>,
+        public_message -> Nullable<Text>,
+        filed_publicly -> Bool,
+        status -> Text,
+        triaged_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -274,4 +319,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_inbox,
     milestones,
     deadlines,
+    complaints,
 );

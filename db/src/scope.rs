@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use crate::connection::AnyConnection;
-use crate::schema::{children, incidents, referrals};
+use crate::schema::{children, complaints, incidents, referrals};
 
 /// The SQL backend of [`AnyConnection`].
 pub type Db = <AnyConnection as Connection>::Backend;
@@ -83,6 +83,21 @@ pub fn incidents_filter(scope: &ReadScope) -> Filter<incidents::table> {
             Box::new(incidents::agency_id.eq(agency.clone()).or(granted(agency)))
         }
         ReadScope::GrantedOnly(agency) => Box::new(granted(agency)),
+    }
+}
+
+/// Which complaint rows the scope covers: the receiving agency's and those assigned to the agency.
+pub fn complaints_filter(scope: &ReadScope) -> Filter<complaints::table> {
+    let assigned = |agency: &str| complaints::assigned_agency_id.eq(agency.to_owned());
+    match scope {
+        ReadScope::Everything => Box::new(always(true)),
+        ReadScope::Nothing => Box::new(always(false)),
+        ReadScope::OwnedOrGranted(agency) => Box::new(
+            complaints::agency_id
+                .eq(agency.clone())
+                .or(assigned(agency).assume_not_null()),
+        ),
+        ReadScope::GrantedOnly(agency) => Box::new(assigned(agency).assume_not_null()),
     }
 }
 

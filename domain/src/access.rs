@@ -16,6 +16,7 @@ pub enum RecordKind {
     Child,
     Incident,
     Referral,
+    Complaint,
 }
 
 impl std::fmt::Display for RecordKind {
@@ -31,6 +32,7 @@ impl RecordKind {
             RecordKind::Child => "child",
             RecordKind::Incident => "incident",
             RecordKind::Referral => "referral",
+            RecordKind::Complaint => "complaint",
         }
     }
 
@@ -44,6 +46,7 @@ impl RecordKind {
         RecordKind::Child,
         RecordKind::Incident,
         RecordKind::Referral,
+        RecordKind::Complaint,
     ];
 
     /// The actions that mean something for this kind; administrators get exactly these.
@@ -60,6 +63,7 @@ impl RecordKind {
                 TransitionAsReceiver,
                 ViewHistory,
             ],
+            RecordKind::Complaint => &[Read, Triage, AnswerAssignment, ViewHistory],
         }
     }
 }
@@ -77,6 +81,10 @@ pub enum Action {
     /// Accept, decline, start or complete a referral.
     TransitionAsReceiver,
     ViewHistory,
+    /// Triage, assign or close a complaint (the receiving agency).
+    Triage,
+    /// Accept or decline an assigned complaint, make it a case (the assigned agency).
+    AnswerAssignment,
 }
 
 impl Action {
@@ -96,6 +104,14 @@ impl Action {
             Action::TransitionAsReceiver => {
                 "only the receiving agency may accept, decline, start or complete this referral"
             }
+            Action::Triage => {
+                "only the intake officers and case workers of the agency that received this \
+                 complaint may triage, assign or close it"
+            }
+            Action::AnswerAssignment => {
+                "only the case workers of the agency this complaint is assigned to may accept, \
+                 decline or make it a case"
+            }
             Action::ViewHistory => {
                 "your role may read this record but not its field history; a referral's status \
                  moves are at /transitions"
@@ -112,6 +128,8 @@ impl Action {
         Action::TransitionAsReferrer,
         Action::TransitionAsReceiver,
         Action::ViewHistory,
+        Action::Triage,
+        Action::AnswerAssignment,
     ];
 }
 
@@ -139,6 +157,12 @@ pub fn read_scope(principal: &Principal, kind: RecordKind) -> ReadScope {
         Role::ReferralPartner => match kind {
             RecordKind::Child | RecordKind::Incident => ReadScope::OwnedOrGranted(agency()),
             RecordKind::Referral => ReadScope::GrantedOnly(agency()),
+            RecordKind::Complaint => ReadScope::Nothing,
+        },
+        // Intake staff work complaints, the front door; the cases behind it are case workers'.
+        Role::IntakeOfficer => match kind {
+            RecordKind::Complaint => ReadScope::OwnedOrGranted(agency()),
+            RecordKind::Child | RecordKind::Incident | RecordKind::Referral => ReadScope::Nothing,
         },
         Role::Analyst => ReadScope::Nothing,
     }
@@ -148,12 +172,13 @@ pub fn read_scope(principal: &Principal, kind: RecordKind) -> ReadScope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordFacts<'a> {
     pub kind: RecordKind,
-    /// children/incidents: owning agency; referrals: the referring (from) agency
+    /// children/incidents: owning agency; referrals: the referring (from) agency; complaints: the
+    /// receiving agency
     pub owner_agency_id: &'a str,
     /// children/incidents: true when a live referral (status grants access) addressed to the caller's
     /// agency covers the record
     pub granted_to_caller: bool,
-    /// referrals only: the receiving agency; None for children/incidents
+    /// referrals: the receiving agency; complaints: the assigned agency; None for children/incidents
     pub receiving_agency_id: Option<&'a str>,
     /// referrals only: current status (cancelled referrals are invisible to the receiver)
     pub referral_status: Option<ReferralStatus>,
@@ -177,6 +202,8 @@ pub fn scope_matches(scope: &ReadScope, record: &RecordFacts<'_>) -> bool {
 fn granted_to(agency: &str, record: &RecordFacts<'_>) -> bool {
     match record.kind {
         RecordKind::Child | RecordKind::Incident => record.granted_to_caller,
+        // A complaint reaches the agency it is assigned to.
+        RecordKind::Complaint => record.receiving_agency_id == Some(agency),
         // Declined ones stay visible so the receiver keeps its own decision on file.
         RecordKind::Referral => {
             record.receiving_agency_id == Some(agency)
@@ -216,6 +243,14 @@ pub fn allowed_actions(principal: &Principal, record: &RecordFacts<'_>) -> BTree
                         actions.extend([Read, ViewHistory]);
                     }
                 }
+                RecordKind::Complaint => {
+                    if owned {
+                        actions.extend([Read, ViewHistory, Triage]);
+                    }
+                    if granted {
+                        actions.extend([Read, ViewHistory, AnswerAssignment]);
+                    }
+                }
                 RecordKind::Referral => {
                     // Both sides at once when an agency refers to itself (one unit to another).
                     if owned {
@@ -241,6 +276,16 @@ pub fn allowed_actions(principal: &Principal, record: &RecordFacts<'_>) -> BTree
                 actions.extend([Read, TransitionAsReceiver]);
             }
         }
+        (Role::ReferralPartner, RecordKind::Complaint) => {}
+        (Role::IntakeOfficer, RecordKind::Complaint) => {
+            if owned {
+                actions.extend([Read, ViewHistory, Triage]);
+            }
+            if granted {
+                actions.extend([Read, ViewHistory]);
+            }
+        }
+        (Role::IntakeOfficer, _) => {}
         (Role::Analyst, _) => {}
     }
     actions

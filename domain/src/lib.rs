@@ -6,6 +6,7 @@ pub mod audit;
 pub mod case;
 pub mod child;
 pub mod code_enum;
+pub mod complaint;
 pub mod contact;
 pub mod deadlines;
 pub mod disclosure;

@@ -62,6 +62,8 @@ pub struct Incident {
     pub narrative: Option<String>,
     pub status: IncidentStatus,
     pub closure_reason: Option<String>,
+    /// The complaint this case was made from, if any.
+    pub complaint_id: Option<String>,
 }
 
 /// An incident referred from one agency (the owner) to another for a service.

@@ -235,7 +235,17 @@ pub fn stats_view(principal: &crate::principal::Principal) -> Option<StatsView> 
         Role::CaseWorker | Role::SyncClient => {
             Some(StatsView::ProtectedAgency(principal.agency_id.clone()))
         }
-        Role::ReferralPartner => None,
+        Role::ReferralPartner | Role::IntakeOfficer => None,
+    }
+}
+
+/// The complaint statistics a principal may see: intake staff and case workers their own agency's
+/// (received or assigned), suppressed; `None` for referral partners.
+pub fn complaint_stats_view(principal: &crate::principal::Principal) -> Option<StatsView> {
+    use crate::user::Role;
+    match principal.role {
+        Role::IntakeOfficer => Some(StatsView::ProtectedAgency(principal.agency_id.clone())),
+        _ => stats_view(principal),
     }
 }
 

@@ -11,6 +11,7 @@ code_enum!(
         SyncClient => "sync_client",
         ReferralPartner => "referral_partner",
         Analyst => "analyst",
+        IntakeOfficer => "intake_officer",
     }
 );
 

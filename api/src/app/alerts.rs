@@ -96,6 +96,10 @@ fn announce(
             RecordKind::Referral,
             deadlines::referral_listeners(connection, &ids_of(RecordKind::Referral))?,
         ),
+        (
+            RecordKind::Complaint,
+            deadlines::complaint_listeners(connection, &ids_of(RecordKind::Complaint))?,
+        ),
     ] {
         for entry in found {
             listeners.insert((kind, entry.record_id.clone()), entry);

@@ -2,11 +2,12 @@
 //! records, and who hears of a change (change feed and webhook events).
 
 use cpims_db::repo::changes::ChangeKind;
-use cpims_db::repo::{children, incidents, referrals};
+use cpims_db::repo::{children, complaints, incidents, referrals};
 use cpims_db::{AnyConnection, DbError, Vault};
 use std::collections::BTreeSet;
 
 use cpims_domain::access::{Action, ReadScope, RecordKind};
+use cpims_domain::complaint::Complaint;
 use cpims_domain::principal::Principal;
 use cpims_domain::records::{Child, Incident, RecordMeta, Referral};
 use serde::Serialize;
@@ -16,6 +17,7 @@ use super::events::{self, ReferralEvent};
 use super::feed;
 use crate::error::ApiError;
 use crate::routes::children::dto::ChildResponse;
+use crate::routes::complaints::dto::ComplaintResponse;
 use crate::routes::incidents::dto::IncidentResponse;
 use crate::routes::referrals::dto::ReferralResponse;
 
@@ -247,6 +249,45 @@ impl CaseRecord for Referral {
                 let granted = gone.status.grants_access();
                 feed::referral_changed(c, v, gone, granted, ReferralEvent::Deleted)
             }
+        }
+    }
+}
+
+impl CaseRecord for Complaint {
+    const KIND: RecordKind = RecordKind::Complaint;
+    type Wire = ComplaintResponse;
+    stored_in!(complaints, complaints);
+
+    fn keep_deadlines(
+        c: &mut AnyConnection,
+        time: &Timekeeping,
+        written: &Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        keep_timed(c, time, written)
+    }
+
+    fn publish(
+        c: &mut AnyConnection,
+        _: &Vault,
+        written: Written<'_, Self>,
+    ) -> Result<(), ApiError> {
+        match written {
+            Written::Created(records) => records.iter().try_for_each(|complaint| {
+                feed::complaint_changed(c, complaint, None)?;
+                events::complaint_event(c, complaint, None)
+            }),
+            Written::Updated { before, after } => {
+                feed::complaint_changed(c, after, before.assigned_agency_id.as_deref())
+            }
+            Written::Moved { before, after } => {
+                feed::complaint_changed(c, after, before.assigned_agency_id.as_deref())?;
+                events::complaint_event(c, after, Some(before.status))
+            }
+            // Complaints are closed, never deleted.
+            Written::Deleted { gone } => Err(ApiError::Internal(format!(
+                "complaint {} cannot be deleted",
+                gone.meta.id
+            ))),
         }
     }
 }

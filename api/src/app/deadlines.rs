@@ -9,6 +9,7 @@ use cpims_db::repo::deadlines::{self as rows, DerivedDeadline, RecordPlace, Stor
 use cpims_db::repo::{milestones, transitions};
 use cpims_db::AnyConnection;
 use cpims_domain::access::RecordKind;
+use cpims_domain::complaint::Complaint;
 use cpims_domain::deadlines::{
     clocks, incident_report_instant, state_of, Clock, DeadlineState, MilestoneType, Move, Rule,
     RuleRecord, SpanFacts, Timeline,
@@ -104,6 +105,32 @@ impl Timed for Referral {
     }
 }
 
+impl Timed for Complaint {
+    const KIND: RecordKind = RecordKind::Complaint;
+    fn place(&self) -> RecordPlace<'_> {
+        RecordPlace {
+            kind: RecordKind::Complaint,
+            id: &self.meta.id,
+            agency_id: &self.meta.agency_id,
+            province: &self.province,
+            district: self.district.as_deref(),
+        }
+    }
+    fn basics(&self) -> (RuleRecord, Option<&str>, DateTime<Utc>, SpanFacts) {
+        let facts = SpanFacts {
+            urgency: None,
+            due_by: None,
+            immediate_danger: self.immediate_danger,
+        };
+        (
+            RuleRecord::Complaint,
+            Some(&self.category),
+            self.received_at.and_utc(),
+            facts,
+        )
+    }
+}
+
 /// Stores the deadlines of records just created (no moves or milestones yet), in one statement.
 pub fn created<R: Timed>(
     connection: &mut AnyConnection,
@@ -169,7 +196,7 @@ pub fn refresh<R: Timed>(
             .into_iter()
             .filter_map(|(kind, at)| Some((MilestoneType::parse(&kind)?, at.and_utc())))
             .collect(),
-        RecordKind::Child | RecordKind::Referral => Vec::new(),
+        RecordKind::Child | RecordKind::Referral | RecordKind::Complaint => Vec::new(),
     };
     let derived = derive(record, &moves, &standing, &time.rules);
     Ok(rows::replace(connection, &place, &derived, time.now)?)

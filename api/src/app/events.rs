@@ -7,13 +7,14 @@ use cpims_db::repo::webhooks;
 use cpims_db::AnyConnection;
 use cpims_domain::access::RecordKind;
 use cpims_domain::case::{IncidentStatus, ReferralStatus};
+use cpims_domain::complaint::{Complaint, ComplaintStatus};
 use cpims_domain::records::{Incident, Referral};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
 
 /// Every event type a subscription may ask for.
-pub const EVENT_TYPES: [&str; 7] = [
+pub const EVENT_TYPES: [&str; 10] = [
     "referral.created",
     "referral.updated",
     "referral.status_changed",
@@ -21,6 +22,9 @@ pub const EVENT_TYPES: [&str; 7] = [
     "incident.status_changed",
     "deadline.due_soon",
     "deadline.overdue",
+    "complaint.received",
+    "complaint.assigned",
+    "complaint.status_changed",
 ];
 
 /// What happened to a referral.
@@ -94,6 +98,49 @@ pub fn incident_status_changed(
         }
     }
     queue(connection, &payload, &audience)
+}
+
+/// Queues `complaint.received` (a new complaint), or `complaint.status_changed` and, on assignment,
+/// `complaint.assigned`, for the subscriptions of the receiving and the assigned agency.
+pub fn complaint_event(
+    connection: &mut AnyConnection,
+    complaint: &Complaint,
+    from: Option<ComplaintStatus>,
+) -> Result<(), ApiError> {
+    let mut audience = vec![complaint.meta.agency_id.clone()];
+    if let Some(assigned) = &complaint.assigned_agency_id {
+        if !audience.contains(assigned) {
+            audience.push(assigned.clone());
+        }
+    }
+    let mut events = Vec::new();
+    match from {
+        None => events.push("complaint.received"),
+        Some(_) => {
+            events.push("complaint.status_changed");
+            if complaint.status == ComplaintStatus::Assigned {
+                events.push("complaint.assigned");
+            }
+        }
+    }
+    for event in events {
+        let mut payload = base(
+            event,
+            RecordKind::Complaint,
+            &complaint.meta.id,
+            complaint.meta.version,
+        );
+        payload["reference"] = json!(complaint.reference);
+        payload["status"] = json!(complaint.status.as_str());
+        if let Some(from) = from {
+            payload["from_status"] = json!(from.as_str());
+        }
+        payload["agency_id"] = json!(complaint.meta.agency_id);
+        payload["assigned_agency_id"] = json!(complaint.assigned_agency_id);
+        payload["immediate_danger"] = json!(complaint.immediate_danger);
+        queue(connection, &payload, &audience)?;
+    }
+    Ok(())
 }
 
 fn base(event: &str, record_type: RecordKind, record_id: &str, version: i64) -> Value {

@@ -8,6 +8,7 @@ use cpims_db::repo::{children, incidents};
 use cpims_db::AnyConnection;
 use cpims_domain::access::{ReadScope, RecordKind};
 use cpims_domain::case::ReferralStatus;
+use cpims_domain::complaint::Complaint;
 use cpims_domain::records::Referral;
 
 use super::events::{self, ReferralEvent};
@@ -132,6 +133,34 @@ pub fn referral_changed(
                     audience: vec![to.clone()],
                 });
             }
+        }
+    }
+    Ok(changes::publish(connection, &published)?)
+}
+
+/// A complaint was created or changed: the receiving agency and the assigned one hear of it; an
+/// agency it was assigned to before and is no longer gets a tombstone.
+pub fn complaint_changed(
+    connection: &mut AnyConnection,
+    complaint: &Complaint,
+    assigned_before: Option<&str>,
+) -> Result<(), ApiError> {
+    let owner = complaint.meta.agency_id.clone();
+    let assigned = complaint.assigned_agency_id.clone();
+    let change = |kind, audience| NewChange {
+        record_type: RecordKind::Complaint,
+        record_id: complaint.meta.id.clone(),
+        version: complaint.meta.version,
+        change: kind,
+        audience,
+    };
+    let mut published = vec![change(
+        ChangeKind::Upsert,
+        audience(&owner, assigned.clone().into_iter().collect()),
+    )];
+    if let Some(before) = assigned_before {
+        if before != owner && assigned.as_deref() != Some(before) {
+            published.push(change(ChangeKind::Tombstone, vec![before.to_owned()]));
         }
     }
     Ok(changes::publish(connection, &published)?)

@@ -10,6 +10,7 @@ pub mod actor;
 pub mod alerts;
 pub mod case_record;
 pub mod children;
+pub mod complaints;
 pub mod deadlines;
 pub mod events;
 pub mod execute;

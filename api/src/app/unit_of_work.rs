@@ -212,12 +212,14 @@ impl<'a> UnitOfWork<'a> {
         let mut referrals = Vec::new();
         for record in records {
             match record.kind {
-                RecordKind::Child | RecordKind::Incident => feed::case_changed(
-                    self.connection,
-                    record.kind,
-                    (&record.id, record.version, &record.owner),
-                    ChangeKind::Upsert,
-                )?,
+                RecordKind::Child | RecordKind::Incident | RecordKind::Complaint => {
+                    feed::case_changed(
+                        self.connection,
+                        record.kind,
+                        (&record.id, record.version, &record.owner),
+                        ChangeKind::Upsert,
+                    )?
+                }
                 RecordKind::Referral => referrals.push(record),
             }
         }

@@ -56,5 +56,15 @@ impl Gate for CaseWriters {
     }
 }
 
+/// Roles that register complaints: admin, case_worker, intake_officer.
+#[derive(Debug)]
+pub struct ComplaintTakers;
+impl Gate for ComplaintTakers {
+    fn allows(principal: &Principal) -> bool {
+        crate::app::complaints::may_register(principal)
+    }
+}
+
 pub type AdminCaller = Gated<Admins>;
+pub type ComplaintTaker = Gated<ComplaintTakers>;
 pub type CaseWriter = Gated<CaseWriters>;

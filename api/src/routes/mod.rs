@@ -5,12 +5,14 @@ pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod children;
+pub mod complaints;
 pub mod deadlines;
 pub mod docs;
 pub mod health;
 pub mod incidents;
 pub mod me;
 pub mod milestones;
+pub mod public;
 pub mod referrals;
 pub mod schemas;
 pub mod stats;
@@ -26,12 +28,16 @@ use crate::error::ApiError;
 
 /// A sync batch of up to a thousand records needs more room than a single record.
 const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// A public complaint is a form's worth of text; anything larger is not one.
+const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
 
 /// The largest body a request to `path` may send: the sync batch's, or `default`. The idempotency
 /// guard buffers bodies before routing and must allow what the route allows.
 pub fn body_limit(path: &str, default: usize) -> usize {
     if path == "/api/v1/sync/batch" {
         BATCH_BODY_LIMIT
+    } else if path.starts_with(crate::idempotency::PUBLIC_PREFIX) {
+        PUBLIC_BODY_LIMIT.min(default)
     } else {
         default
     }
@@ -123,6 +129,50 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .route(web::get().to(incidents::transitions::incident_transitions))
                 .route(web::post().to(incidents::transition::transition_incident))
                 .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/complaints")
+                .route(web::get().to(complaints::list::list_complaints))
+                .route(web::post().to(complaints::create::create_complaint))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/complaints/{id}")
+                .route(web::get().to(complaints::get::get_complaint))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/complaints/{id}/transitions")
+                .route(web::get().to(complaints::transitions::complaint_transitions))
+                .route(web::post().to(complaints::transition::transition_complaint))
+                .default_service(not_allowed("GET, POST")),
+        )
+        .service(
+            web::resource("/complaints/{id}/history")
+                .route(web::get().to(complaints::history::complaint_history))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/complaints/{id}/routing")
+                .route(web::get().to(complaints::routing::complaint_routing))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
+            web::resource("/complaints/{id}/case")
+                .route(web::post().to(complaints::case::make_case))
+                .default_service(not_allowed("POST")),
+        )
+        .service(
+            web::resource("/public/complaints")
+                .app_data(actix_web::web::PayloadConfig::new(PUBLIC_BODY_LIMIT))
+                .route(web::post().to(public::file::file_public_complaint))
+                .default_service(not_allowed("POST")),
+        )
+        .service(
+            web::resource("/public/complaints/status")
+                .app_data(actix_web::web::PayloadConfig::new(PUBLIC_BODY_LIMIT))
+                .route(web::post().to(public::status::public_complaint_status))
+                .default_service(not_allowed("POST")),
         )
         .service(
             web::resource("/deadlines")

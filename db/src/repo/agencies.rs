@@ -181,3 +181,31 @@ pub fn update(
         current: current.version,
     })
 }
+
+/// Every active agency (routing weighs them all; there are hundreds, not millions).
+pub fn all_active(connection: &mut AnyConnection) -> Result<Vec<Agency>, DbError> {
+    agencies::table
+        .filter(agencies::active.eq(true))
+        .select(AgencyRow::as_select())
+        .order(agencies::id.asc())
+        .load(connection)?
+        .into_iter()
+        .map(AgencyRow::into_agency)
+        .collect()
+}
+
+/// The oldest active agency of `kind` (public complaints land with the oldest commission).
+pub fn oldest_active_of_kind(
+    connection: &mut AnyConnection,
+    kind: cpims_domain::agency::AgencyKind,
+) -> Result<Option<Agency>, DbError> {
+    agencies::table
+        .filter(agencies::active.eq(true))
+        .filter(agencies::kind.eq(kind.as_str()))
+        .select(AgencyRow::as_select())
+        .order((agencies::created_at.asc(), agencies::id.asc()))
+        .first(connection)
+        .optional()?
+        .map(AgencyRow::into_agency)
+        .transpose()
+}

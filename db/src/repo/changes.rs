@@ -180,8 +180,9 @@ pub fn grantees(
     let query = match record_type {
         RecordKind::Child => query.filter(referrals::child_id.eq(id.to_owned())),
         RecordKind::Incident => query.filter(referrals::incident_id.eq(id.to_owned())),
-        // A referral is seen by its two agencies, never through a grant.
-        RecordKind::Referral => return Ok(Vec::new()),
+        // A referral is seen by its two agencies, a complaint by its receiver and assignee, never
+        // through a grant.
+        RecordKind::Referral | RecordKind::Complaint => return Ok(Vec::new()),
     };
     Ok(query.load(connection)?)
 }

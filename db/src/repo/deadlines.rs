@@ -10,7 +10,9 @@ use cpims_domain::access::RecordKind;
 use diesel::prelude::*;
 
 pub use queue::{cursor_at, queue, QueueCursor, QueueFilter, StateFilter};
-pub use sweep::{claim_alerts, incident_listeners, referral_listeners, Alert, Listeners};
+pub use sweep::{
+    claim_alerts, complaint_listeners, incident_listeners, referral_listeners, Alert, Listeners,
+};
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;

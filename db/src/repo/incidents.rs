@@ -44,6 +44,7 @@ struct IncidentRow {
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
     created_by: Option<String>,
+    complaint_id: Option<String>,
 }
 
 impl IncidentRow {
@@ -74,6 +75,7 @@ impl IncidentRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
+            complaint_id: incident.complaint_id.clone(),
         })
     }
 
@@ -113,6 +115,7 @@ impl IncidentRow {
             district: self.district,
             narrative,
             closure_reason: self.closure_reason,
+            complaint_id: self.complaint_id,
         })
     }
 }

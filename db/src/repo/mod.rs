@@ -4,6 +4,7 @@ pub mod agencies;
 pub mod audit;
 pub mod changes;
 pub mod children;
+pub mod complaints;
 pub mod deadlines;
 pub mod history;
 pub mod idempotency;

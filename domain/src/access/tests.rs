@@ -2,9 +2,9 @@
 //! `read_scope`.
 
 use super::*;
-use RecordKind::{Child, Incident, Referral};
+use RecordKind::{Child, Complaint, Incident, Referral};
 use Relation::*;
-use Role::{Admin, Analyst, CaseWorker, Monitor, ReferralPartner, SyncClient};
+use Role::{Admin, Analyst, CaseWorker, IntakeOfficer, Monitor, ReferralPartner, SyncClient};
 
 const MINE: &str = "agency-mine";
 const OTHER: &str = "agency-other";
@@ -33,7 +33,7 @@ enum Relation {
 
 fn relations(kind: RecordKind) -> &'static [Relation] {
     match kind {
-        Child | Incident => &[Own, Granted, OwnAndGranted, Other],
+        Child | Incident | Complaint => &[Own, Granted, OwnAndGranted, Other],
         Referral => &[
             Own,
             OwnCancelled,
@@ -57,11 +57,18 @@ fn facts(kind: RecordKind, relation: Relation) -> RecordFacts<'static> {
         SelfReferral => (MINE, false, MINE, ReferralStatus::Pending),
     };
     let referral = kind == Referral;
+    // A complaint's "receiving" agency is the one it is assigned to: granted means assigned to mine.
+    let complaint = kind == Complaint;
+    let assigned = if granted { MINE } else { THIRD };
     RecordFacts {
         kind,
         owner_agency_id: owner,
-        granted_to_caller: granted && !referral,
-        receiving_agency_id: referral.then_some(receiving),
+        granted_to_caller: granted && !referral && !complaint,
+        receiving_agency_id: if complaint {
+            Some(assigned)
+        } else {
+            referral.then_some(receiving)
+        },
         referral_status: referral.then_some(status),
     }
 }
@@ -75,7 +82,7 @@ fn principal(role: Role) -> Principal {
 }
 
 /// R read, U update, D delete, O refer out, F transition as referrer, T transition as receiver,
-/// H view history.
+/// H view history, Q triage a complaint, A answer a complaint's assignment.
 fn parse_actions(letters: &str) -> BTreeSet<Action> {
     letters
         .chars()
@@ -87,6 +94,8 @@ fn parse_actions(letters: &str) -> BTreeSet<Action> {
             'F' => Action::TransitionAsReferrer,
             'T' => Action::TransitionAsReceiver,
             'H' => Action::ViewHistory,
+            'Q' => Action::Triage,
+            'A' => Action::AnswerAssignment,
             _ => panic!("unknown action letter {letter}"),
         })
         .collect()
@@ -108,6 +117,10 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (Admin, Referral, ReceivingCancelled, "RUDFTH"),
     (Admin, Referral, SelfReferral, "RUDFTH"),
     (Admin, Referral, Other, "RUDFTH"),
+    (Admin, Complaint, Own, "RQAH"),
+    (Admin, Complaint, Granted, "RQAH"),
+    (Admin, Complaint, OwnAndGranted, "RQAH"),
+    (Admin, Complaint, Other, "RQAH"),
 
     (Monitor, Child, Own, "RH"),
     (Monitor, Child, Granted, "RH"),
@@ -123,6 +136,10 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (Monitor, Referral, ReceivingCancelled, "RH"),
     (Monitor, Referral, SelfReferral, "RH"),
     (Monitor, Referral, Other, "RH"),
+    (Monitor, Complaint, Own, "RH"),
+    (Monitor, Complaint, Granted, "RH"),
+    (Monitor, Complaint, OwnAndGranted, "RH"),
+    (Monitor, Complaint, Other, "RH"),
 
     (CaseWorker, Child, Own, "RUDH"),
     (CaseWorker, Child, Granted, "RH"),
@@ -138,6 +155,10 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (CaseWorker, Referral, ReceivingCancelled, ""),
     (CaseWorker, Referral, SelfReferral, "RUDFTH"),
     (CaseWorker, Referral, Other, ""),
+    (CaseWorker, Complaint, Own, "RQH"),
+    (CaseWorker, Complaint, Granted, "RAH"),
+    (CaseWorker, Complaint, OwnAndGranted, "RQAH"),
+    (CaseWorker, Complaint, Other, ""),
 
     (SyncClient, Child, Own, "RUH"),
     (SyncClient, Child, Granted, "RH"),
@@ -153,6 +174,10 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (SyncClient, Referral, ReceivingCancelled, ""),
     (SyncClient, Referral, SelfReferral, "RUFTH"),
     (SyncClient, Referral, Other, ""),
+    (SyncClient, Complaint, Own, "RQH"),
+    (SyncClient, Complaint, Granted, "RAH"),
+    (SyncClient, Complaint, OwnAndGranted, "RQAH"),
+    (SyncClient, Complaint, Other, ""),
 
     (ReferralPartner, Child, Own, "R"),
     (ReferralPartner, Child, Granted, "R"),
@@ -168,6 +193,10 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (ReferralPartner, Referral, ReceivingCancelled, ""),
     (ReferralPartner, Referral, SelfReferral, "RT"),
     (ReferralPartner, Referral, Other, ""),
+    (ReferralPartner, Complaint, Own, ""),
+    (ReferralPartner, Complaint, Granted, ""),
+    (ReferralPartner, Complaint, OwnAndGranted, ""),
+    (ReferralPartner, Complaint, Other, ""),
 
     (Analyst, Child, Own, ""),
     (Analyst, Child, Granted, ""),
@@ -183,6 +212,29 @@ const MATRIX: &[(Role, RecordKind, Relation, &str)] = &[
     (Analyst, Referral, ReceivingCancelled, ""),
     (Analyst, Referral, SelfReferral, ""),
     (Analyst, Referral, Other, ""),
+    (Analyst, Complaint, Own, ""),
+    (Analyst, Complaint, Granted, ""),
+    (Analyst, Complaint, OwnAndGranted, ""),
+    (Analyst, Complaint, Other, ""),
+
+    (IntakeOfficer, Child, Own, ""),
+    (IntakeOfficer, Child, Granted, ""),
+    (IntakeOfficer, Child, OwnAndGranted, ""),
+    (IntakeOfficer, Child, Other, ""),
+    (IntakeOfficer, Incident, Own, ""),
+    (IntakeOfficer, Incident, Granted, ""),
+    (IntakeOfficer, Incident, OwnAndGranted, ""),
+    (IntakeOfficer, Incident, Other, ""),
+    (IntakeOfficer, Referral, Own, ""),
+    (IntakeOfficer, Referral, OwnCancelled, ""),
+    (IntakeOfficer, Referral, Receiving, ""),
+    (IntakeOfficer, Referral, ReceivingCancelled, ""),
+    (IntakeOfficer, Referral, SelfReferral, ""),
+    (IntakeOfficer, Referral, Other, ""),
+    (IntakeOfficer, Complaint, Own, "RQH"),
+    (IntakeOfficer, Complaint, Granted, "RH"),
+    (IntakeOfficer, Complaint, OwnAndGranted, "RQH"),
+    (IntakeOfficer, Complaint, Other, ""),
 ];
 
 #[test]
@@ -310,11 +362,11 @@ fn receivers_keep_sight_of_a_referral_in_every_status_but_cancelled() {
 fn scopes_name_the_callers_agency() {
     let expected = |role, kind| match (role, kind) {
         (Admin | Monitor, _) => ReadScope::Everything,
-        (CaseWorker | SyncClient, _) | (ReferralPartner, Child | Incident) => {
-            ReadScope::OwnedOrGranted(MINE.into())
-        }
+        (CaseWorker | SyncClient, _)
+        | (ReferralPartner, Child | Incident)
+        | (IntakeOfficer, Complaint) => ReadScope::OwnedOrGranted(MINE.into()),
         (ReferralPartner, Referral) => ReadScope::GrantedOnly(MINE.into()),
-        (Analyst, _) => ReadScope::Nothing,
+        (ReferralPartner | IntakeOfficer, _) | (Analyst, _) => ReadScope::Nothing,
     };
     for role in Role::ALL {
         for kind in RecordKind::ALL {

@@ -284,7 +284,7 @@ async fn taxonomy_serves_places_categories_and_code_lists() {
         .unwrap()
         .iter()
         .any(|s| s == "psychosocial"));
-    assert_eq!(reply.body["roles"].as_array().unwrap().len(), 6);
+    assert_eq!(reply.body["roles"].as_array().unwrap().len(), 7);
     assert!(reply.body["intake_channels"]
         .as_array()
         .unwrap()

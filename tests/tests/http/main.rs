@@ -10,6 +10,7 @@ mod auth;
 mod auth_attacks;
 mod backup;
 mod case_validation;
+mod complaints;
 mod concurrent_creates;
 mod contract;
 mod conventions;

@@ -71,6 +71,6 @@ fn may_view_access_log(principal: &Principal, child: &Child) -> bool {
     match principal.role {
         Role::Admin | Role::Monitor => true,
         Role::CaseWorker => principal.agency_id == child.meta.agency_id,
-        Role::SyncClient | Role::ReferralPartner | Role::Analyst => false,
+        Role::SyncClient | Role::ReferralPartner | Role::Analyst | Role::IntakeOfficer => false,
     }
 }

@@ -93,6 +93,7 @@ pub async fn list_deadlines(
     let scopes = (
         read_scope(&caller.0, RecordKind::Incident),
         read_scope(&caller.0, RecordKind::Referral),
+        read_scope(&caller.0, RecordKind::Complaint),
     );
     let time = state.timekeeping();
     let now = time.now;
@@ -109,7 +110,7 @@ pub async fn list_deadlines(
             )?),
             None => None,
         };
-        let scopes = (&scopes.0, &scopes.1);
+        let scopes = (&scopes.0, &scopes.1, &scopes.2);
         Ok(deadlines::queue(
             connection,
             scopes,

@@ -250,6 +250,8 @@ pub struct IncidentResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<String>,
+    /// The complaint this case was made from (`POST /api/v1/complaints/{id}/case`), if any.
+    pub complaint_id: Option<String>,
     /// The record's deadlines (statutory and service clocks; see `deadline_rules` in the taxonomy).
     pub deadlines: Vec<crate::routes::deadlines::dto::DeadlineView>,
 }
@@ -280,6 +282,7 @@ impl From<Incident> for IncidentResponse {
             created_at: utc(incident.meta.created_at),
             updated_at: utc(incident.meta.updated_at),
             created_by: incident.meta.created_by,
+            complaint_id: incident.complaint_id,
             deadlines: Vec::new(),
         }
     }
@@ -371,6 +374,7 @@ impl IncidentInput {
             narrative: None,
             status: IncidentStatus::Open,
             closure_reason: None,
+            complaint_id: None,
         };
         self.apply_to(&mut incident);
         incident

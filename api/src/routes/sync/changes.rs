@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use cpims_db::repo::changes::since;
-use cpims_db::repo::{children, incidents, referrals};
+use cpims_db::repo::{children, complaints, incidents, referrals};
 use cpims_domain::access::{read_scope, RecordKind};
 use cpims_domain::user::Role;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{decode_seq_cursor, encode_seq_cursor};
 use crate::routes::children::dto::ChildResponse;
+use crate::routes::complaints::dto::ComplaintResponse;
 use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::routes::incidents::dto::IncidentResponse;
 use crate::routes::referrals::dto::ReferralResponse;
@@ -177,6 +178,15 @@ fn current(
                 time,
                 kind,
                 IncidentResponse::from(r),
+            )?)),
+            Err(error) => Err(error),
+        },
+        RecordKind::Complaint => match complaints::find_visible(connection, vault, id, &scope) {
+            Ok(r) => Ok(serde_json::to_value(one_with_deadlines(
+                connection,
+                time,
+                kind,
+                ComplaintResponse::from(r),
             )?)),
             Err(error) => Err(error),
         },

@@ -6,6 +6,10 @@ use cpims_domain::case::{
     IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, ReferralStatus,
     RiskLevel, Sex, UrbanRural, Urgency,
 };
+use cpims_domain::complaint::{
+    ComplainantType, ComplaintChannel, ComplaintClosureReason, ComplaintStatus, Language,
+    PublicStatus,
+};
 use cpims_domain::deadlines::{describe_duration, rules_in_force, Applies, MilestoneType, Rule};
 use cpims_domain::taxonomy::{CATEGORIES, LEGAL_REFERENCES, PROVINCES};
 use cpims_domain::user::Role;
@@ -98,6 +102,16 @@ pub struct TaxonomyResponse {
     pub referral_statuses: Vec<&'static str>,
     /// The milestones a case can record.
     pub milestone_types: Vec<&'static str>,
+    /// How complaints arrive.
+    pub complaint_channels: Vec<&'static str>,
+    /// The channels the public complaint endpoint takes.
+    pub public_complaint_channels: Vec<&'static str>,
+    pub complainant_types: Vec<&'static str>,
+    pub languages: Vec<&'static str>,
+    pub complaint_statuses: Vec<&'static str>,
+    pub complaint_closure_reasons: Vec<&'static str>,
+    /// What the public is told of a complaint's status.
+    pub public_complaint_statuses: Vec<&'static str>,
     /// The statutory and service deadline rules in force.
     pub deadline_rules: Vec<DeadlineRuleEntry>,
 }
@@ -155,6 +169,16 @@ pub async fn get_taxonomy(
         incident_statuses: IncidentStatus::codes(),
         referral_statuses: ReferralStatus::codes(),
         milestone_types: MilestoneType::codes(),
+        complaint_channels: ComplaintChannel::codes(),
+        public_complaint_channels: ComplaintChannel::PUBLIC
+            .iter()
+            .map(|c| c.as_str())
+            .collect(),
+        complainant_types: ComplainantType::codes(),
+        languages: Language::codes(),
+        complaint_statuses: ComplaintStatus::codes(),
+        complaint_closure_reasons: ComplaintClosureReason::codes(),
+        public_complaint_statuses: PublicStatus::codes(),
         deadline_rules: rules_in_force(&state.config.deadline_spans)
             .into_iter()
             .map(DeadlineRuleEntry::from)

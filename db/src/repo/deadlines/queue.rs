@@ -11,7 +11,7 @@ use super::StoredDeadline;
 use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::page::Page;
-use crate::schema::{deadlines, referrals};
+use crate::schema::{complaints, deadlines, referrals};
 use crate::scope::{granting_statuses, Db};
 
 /// Where a deadline stands, as a filter of the work queue.
@@ -79,11 +79,11 @@ fn state_filter(state: StateFilter, now: NaiveDateTime) -> Filter {
     }
 }
 
-/// Deadlines of records `scopes` covers (incidents' scope, referrals' scope), soonest due first,
+/// Deadlines of records `scopes` covers (incidents', referrals' and complaints' scopes), soonest due first,
 /// not-applicable ones last.
 pub fn queue(
     connection: &mut AnyConnection,
-    scopes: (&ReadScope, &ReadScope),
+    scopes: (&ReadScope, &ReadScope, &ReadScope),
     filter: &QueueFilter,
     now: NaiveDateTime,
     after: Option<&QueueCursor>,
@@ -141,7 +141,9 @@ pub fn queue(
 /// Deadlines of records the caller's scopes cover (incidents' scope, referrals' scope): the same
 /// rules as `scope::incidents_filter` and `scope::referrals_filter`, asked of the deadline's record.
 /// A deleted record's deadlines are removed with it.
-fn visible((incident_scope, referral_scope): (&ReadScope, &ReadScope)) -> Filter {
+fn visible(
+    (incident_scope, referral_scope, complaint_scope): (&ReadScope, &ReadScope, &ReadScope),
+) -> Filter {
     let incidents = |condition: Filter| -> Filter {
         Box::new(
             deadlines::record_type
@@ -192,7 +194,29 @@ fn visible((incident_scope, referral_scope): (&ReadScope, &ReadScope)) -> Filter
         )),
         ReadScope::GrantedOnly(agency) => referrals_of(Box::new(received(agency))),
     };
-    Box::new(incident_part.or(referral_part))
+    let complaints_of = |condition: Filter| -> Filter {
+        Box::new(
+            deadlines::record_type
+                .eq(RecordKind::Complaint.as_str())
+                .and(condition),
+        )
+    };
+    let assigned = |agency: &str| {
+        exists(
+            complaints::table
+                .filter(complaints::id.eq(deadlines::record_id))
+                .filter(complaints::assigned_agency_id.eq(agency.to_owned())),
+        )
+    };
+    let complaint_part: Filter = match complaint_scope {
+        ReadScope::Everything => complaints_of(Box::new(always(true))),
+        ReadScope::Nothing => Box::new(always(false)),
+        ReadScope::OwnedOrGranted(agency) => complaints_of(Box::new(
+            deadlines::agency_id.eq(agency.clone()).or(assigned(agency)),
+        )),
+        ReadScope::GrantedOnly(agency) => complaints_of(Box::new(assigned(agency))),
+    };
+    Box::new(incident_part.or(referral_part).or(complaint_part))
 }
 
 fn always(value: bool) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::StoredDeadline;
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{deadlines, referrals};
+use crate::schema::{complaints, deadlines, referrals};
 use crate::scope::granting_statuses;
 
 /// The alert a sweep raises.
@@ -172,6 +172,42 @@ pub fn referral_listeners(
             let mut audience = vec![owner];
             if !hidden && !audience.contains(&receiver) {
                 audience.push(receiver);
+            }
+            Listeners {
+                record_id: id,
+                version,
+                audience,
+            }
+        })
+        .collect())
+}
+
+/// Who hears of a complaint's deadline: the receiving and the assigned agency.
+pub fn complaint_listeners(
+    connection: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<Listeners>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, i64, String, Option<String>)> = complaints::table
+        .filter(complaints::id.eq_any(ids))
+        .filter(complaints::deleted_at.is_null())
+        .select((
+            complaints::id,
+            complaints::version,
+            complaints::agency_id,
+            complaints::assigned_agency_id,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, owner, assigned)| {
+            let mut audience = vec![owner];
+            if let Some(assigned) = assigned {
+                if !audience.contains(&assigned) {
+                    audience.push(assigned);
+                }
             }
             Listeners {
                 record_id: id,
