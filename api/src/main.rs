@@ -336,6 +336,16 @@ fn seed_demo(config: Config, seed: u64) -> Result<(), String> {
                 .collect()
         )
     );
+    println!(
+        "complaints by status: {}",
+        counts(
+            summary
+                .complaints_by_status
+                .iter()
+                .map(|(status, count)| format!("{status} {count}"))
+                .collect()
+        )
+    );
     println!();
     println!("Demo users (passwords are shown only now; an admin can set new ones with PATCH /api/v1/users/{{id}}):");
     println!(

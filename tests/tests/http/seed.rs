@@ -124,6 +124,13 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
         "{summary:?}"
     );
     assert!(
+        summary
+            .complaints_by_status
+            .iter()
+            .all(|(_, count)| *count > 0),
+        "complaints in every status: {summary:?}"
+    );
+    assert!(
         !format!("{summary:?}").contains(&summary.users[0].password),
         "debug output hides passwords"
     );
@@ -159,7 +166,7 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
 
     let users = list_all(&app, &admin, "/api/v1/users").await;
     let roles: BTreeSet<&str> = users.iter().map(|u| u["role"].as_str().unwrap()).collect();
-    assert_eq!(roles.len(), 6, "{roles:?}");
+    assert_eq!(roles.len(), 7, "{roles:?}");
     let worker_agencies: BTreeSet<&str> = users
         .iter()
         .filter(|u| u["role"] == "case_worker")
@@ -170,6 +177,34 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
         "case workers in several bureaus"
     );
     assert_eq!(users.len(), summary.users.len());
+
+    let complaints = list_all(&app, &admin, "/api/v1/complaints").await;
+    let channels: BTreeSet<&str> = complaints
+        .iter()
+        .map(|c| c["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(channels.len(), 11, "every channel: {channels:?}");
+    assert!(complaints.iter().any(|c| c["filed_publicly"] == true));
+    assert!(complaints.iter().any(|c| c["filed_publicly"] == false));
+    let converted: Vec<&Value> = complaints
+        .iter()
+        .filter(|c| c["status"] == "converted")
+        .collect();
+    assert!(!converted.is_empty());
+    for complaint in converted {
+        let incident = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/api/v1/incidents/{}",
+                    complaint["incident_id"].as_str().unwrap()
+                ),
+                &admin,
+                None,
+            )
+            .await;
+        assert_eq!(incident.body["complaint_id"], complaint["id"]);
+    }
 
     let children = list_all(&app, &admin, "/api/v1/children").await;
     assert_eq!(children.len(), summary.children);

@@ -35,6 +35,8 @@ pub struct PartnerCast {
 
 /// Everything later steps need of the written cast; indexes follow [`BUREAUS`] and [`PARTNERS`].
 pub struct Cast {
+    /// The commission's complaint cell: receives public and helpline complaints.
+    pub intake: Authenticated,
     pub bureaus: Vec<BureauCast>,
     pub partners: Vec<PartnerCast>,
     pub agencies: usize,
@@ -171,6 +173,8 @@ pub fn write_cast(
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Cast {
+        intake: actor(AgencyRef::Commission, Role::IntakeOfficer)
+            .ok_or_else(|| missing("intake officer at the commission"))?,
         bureaus,
         partners,
         agencies,

@@ -192,6 +192,12 @@ pub fn user_specs() -> Vec<UserSpec> {
             Role::Analyst,
             AgencyRef::Commission,
         ),
+        spec(
+            "demo.ncrc.intake",
+            "Demo Intake Officer (NCRC complaint cell)",
+            Role::IntakeOfficer,
+            AgencyRef::Commission,
+        ),
     ];
     for (index, bureau) in BUREAUS.iter().enumerate() {
         specs.push(spec(

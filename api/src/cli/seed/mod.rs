@@ -11,6 +11,7 @@
 
 mod accounts;
 mod cast;
+mod complaints;
 mod plan;
 mod rng;
 mod storyline;
@@ -27,6 +28,7 @@ use cpims_db::repo::users::{self, UserFilter};
 use cpims_db::{AnyConnection, DbPool};
 use cpims_domain::access::ReadScope;
 use cpims_domain::case::{IncidentStatus, ReferralStatus};
+use cpims_domain::complaint::ComplaintStatus;
 use cpims_domain::user::Role;
 
 pub use accounts::SEED_REQUEST_ID;
@@ -68,12 +70,14 @@ pub struct SeedSummary {
     pub children: usize,
     pub incidents: usize,
     pub referrals: usize,
-    /// Recorded status transitions of incidents and referrals.
+    /// Recorded status transitions of complaints, incidents and referrals.
     pub transitions: usize,
     /// Incidents per current status, every status listed.
     pub incidents_by_status: Vec<(IncidentStatus, usize)>,
     /// Referrals per current status, every status listed.
     pub referrals_by_status: Vec<(ReferralStatus, usize)>,
+    /// Complaints per current status, every status listed.
+    pub complaints_by_status: Vec<(ComplaintStatus, usize)>,
 }
 
 /// Fills an empty database with the demo data set drawn from `rng_seed`.
@@ -98,18 +102,20 @@ pub fn seed_demo(pool: &DbPool, vault: &Vault, rng_seed: u64) -> Result<SeedSumm
             write::write_child(connection, vault, &cast, child, &mut tally)
         })?;
     }
+    let complaints = complaints::write_complaints(&mut connection, vault, &cast, rng_seed)?;
     // The demo's audit chain and change feed are complete when the command returns.
     cpims_db::repo::sequencer::settle(&mut connection)?;
     Ok(SeedSummary {
         seed: rng_seed,
         agencies: cast.agencies,
         users: cast.credentials,
-        children: tally.children,
-        incidents: tally.incidents.len(),
+        children: tally.children + complaints.cases,
+        incidents: tally.incidents.len() + complaints.cases,
         referrals: tally.referrals.len(),
-        transitions: tally.transitions,
+        transitions: tally.transitions + complaints.transitions,
         incidents_by_status: count_by_status(IncidentStatus::ALL, &tally.incidents),
         referrals_by_status: count_by_status(ReferralStatus::ALL, &tally.referrals),
+        complaints_by_status: count_by_status(ComplaintStatus::ALL, &complaints.statuses),
     })
 }
 

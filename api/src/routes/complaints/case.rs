@@ -123,15 +123,16 @@ pub async fn make_case(
 }
 
 /// What the case worker adds to the complaint's facts for the incident.
-struct IncidentFacts {
-    meta: RecordMeta,
-    occurred_on: Option<NaiveDate>,
-    risk_level: Option<RiskLevel>,
-    perpetrator_relationship: Option<PerpetratorRelationship>,
+pub struct IncidentFacts {
+    pub meta: RecordMeta,
+    pub occurred_on: Option<NaiveDate>,
+    pub risk_level: Option<RiskLevel>,
+    pub perpetrator_relationship: Option<PerpetratorRelationship>,
 }
 
 impl IncidentFacts {
-    fn incident_of(self, complaint: &Complaint, child_id: String) -> Incident {
+    /// The incident a case made of `complaint` starts as.
+    pub fn incident_of(self, complaint: &Complaint, child_id: String) -> Incident {
         let reported_on = complaint.received_at.date();
         let legal_references = cpims_domain::taxonomy::category(&complaint.category)
             .map(|category| {
