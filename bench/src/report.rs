@@ -58,6 +58,8 @@ pub struct Results {
     pub peak_mb: Option<f64>,
     pub sqlite_create: Option<Throughput>,
     pub sweep: Option<Sweep>,
+    /// Public complaints per second at c=32; the ceiling is the same run's incident create rate.
+    pub public_intake: Option<Throughput>,
     /// Steps that stopped at their time limit, with how far they got.
     pub notes: Vec<String>,
     pub failures: Vec<String>,
@@ -111,6 +113,7 @@ impl Results {
                 "creates_per_s_during": round(s.creates_per_s_during),
                 "creates_per_s_overall": round(s.creates_per_s_overall),
                 "create_failures": s.create_failures})),
+            "public_intake": self.public_intake.as_ref().map(throughput_json),
             "notes": self.notes,
             "failed": !self.failures.is_empty(),
             "failures": self.failures,
@@ -142,6 +145,12 @@ impl Results {
             "read (pg)",
             self.read,
             ">= 0.5 x SELECT",
+            0.5,
+        ));
+        lines.push(throughput_line(
+            "public intake",
+            self.public_intake,
+            ">= 0.5 x create",
             0.5,
         ));
         lines.push(throughput_line(

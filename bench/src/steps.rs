@@ -87,6 +87,22 @@ fn create_factory(server: &ServerProcess, token: &str, children: &[String]) -> R
     })
 }
 
+/// Public complaints from one address (the limiter's hottest case: one counter row for every request).
+fn public_factory(server: &ServerProcess) -> RequestFactory {
+    let url = format!("{}/api/v1/public/complaints", server.base_url);
+    Arc::new(move |client: &Client, n: usize| {
+        client.post(&url).json(&serde_json::json!({
+            "channel": "web_form",
+            "complainant_type": "anonymous",
+            "child_age_years": 10 + n % 8,
+            "province": "Punjab",
+            "district": "Lahore",
+            "category": "child_labour",
+            "narrative": "A benchmark complaint: a child working at a brick kiln.",
+        }))
+    })
+}
+
 /// Every item of a sync batch reply must have been created.
 fn all_created() -> BodyCheck {
     Arc::new(|body: &[u8]| {
@@ -183,6 +199,14 @@ pub async fn postgres(settings: &Settings, url: &str, results: &mut Results) -> 
     let create = load::run(&client, create_plan, factory, None).await?;
     if judged("create", &create, create_plan, results) && insert_ok {
         results.create = Some(throughput(&create, Some(insert.per_second())));
+    }
+
+    println!("step 9: POST /api/v1/public/complaints at concurrency 32, through the rate limiter");
+    let public_plan = plan(settings.count(20_000, 200), 32, 60);
+    let public = load::run(&client, public_plan, public_factory(&server), None).await?;
+    if judged("public intake", &public, public_plan, results) {
+        let creates = results.create.map(|create| create.rps);
+        results.public_intake = Some(throughput(&public, creates));
     }
 
     println!("step 3: GET /api/v1/children/{{id}} at concurrency 8");
