@@ -20,12 +20,23 @@ pub const INCIDENT_PERSONAL_FIELDS: &[&str] = &["narrative"];
 /// Fields of referrals whose values are personal data (free text that describes the child's case).
 pub const REFERRAL_PERSONAL_FIELDS: &[&str] = &["reason"];
 
-/// Whether a field of a record type (`child`, `incident`, `referral`) holds personal data.
+/// Fields of complaints whose values are personal data: who complained, about which child, where,
+/// and what happened.
+pub const COMPLAINT_PERSONAL_FIELDS: &[&str] = &[
+    "complainant_name",
+    "complainant_phone",
+    "child_name",
+    "location_detail",
+    "narrative",
+];
+
+/// Whether a field of a record type (`child`, `incident`, `referral`, `complaint`) holds personal data.
 pub fn is_personal_field(record_type: &str, field: &str) -> bool {
     let fields = match record_type {
         "child" => CHILD_PERSONAL_FIELDS,
         "incident" => INCIDENT_PERSONAL_FIELDS,
         "referral" => REFERRAL_PERSONAL_FIELDS,
+        "complaint" => COMPLAINT_PERSONAL_FIELDS,
         _ => return false,
     };
     fields.contains(&field)

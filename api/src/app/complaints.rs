@@ -326,19 +326,16 @@ pub fn public_progress(
     reference: &str,
     tracking_hash: &str,
 ) -> Result<PublicProgress, ApiError> {
-    let found = match complaints::by_reference(connection, vault, reference) {
-        Ok(found) => Some(found),
-        Err(DbError::NotFound) => None,
-        Err(other) => return Err(other.into()),
-    };
+    let found = complaints::tracking_of(connection, reference)?;
     let stored = found
         .as_ref()
         .and_then(|(_, hash)| hash.as_deref())
         .unwrap_or("");
     let matches = same_secret(stored, tracking_hash);
-    let Some((complaint, _)) = found.filter(|_| matches) else {
+    let Some((id, _)) = found.filter(|_| matches) else {
         return Err(ApiError::NotFound);
     };
+    let complaint = complaints::find_visible(connection, vault, &id, &ReadScope::Everything)?;
     let incident_open = match &complaint.incident_id {
         Some(incident_id) => {
             incidents::find_visible(connection, vault, incident_id, &ReadScope::Everything)

@@ -38,6 +38,7 @@ pub fn report_json(vault: &Vault, report: &ResealReport) -> String {
         "history_entries": report.history_entries,
         "transition_notes": report.transition_notes,
         "milestone_texts": report.milestone_texts,
+        "complaints": report.complaints,
         "idempotent_responses": report.idempotent_responses,
         "complete": !report.incomplete,
     })

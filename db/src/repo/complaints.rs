@@ -16,15 +16,6 @@ use crate::schema::complaints;
 use crate::scope::complaints_filter;
 use crate::vault::Vault;
 
-/// The sealed fields of a complaint: the personal data.
-pub const SEALED_FIELDS: &[&str] = &[
-    "complainant_name",
-    "complainant_phone",
-    "child_name",
-    "location_detail",
-    "narrative",
-];
-
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = complaints, treat_none_as_null = true)]
 #[diesel(treat_none_as_default_value = false)]
@@ -239,19 +230,19 @@ pub fn find_visible(
         .into_complaint(vault)
 }
 
-/// A complaint by its public reference, with the keyed hash of its tracking code (public complaints
-/// only); `NotFound` otherwise.
-pub fn by_reference(
+/// The id and tracking-code hash of the complaint with this public reference, if any: the one query a
+/// status check makes before the code is compared, so a wrong code and an unknown reference cost the
+/// same.
+pub fn tracking_of(
     connection: &mut AnyConnection,
-    vault: &Vault,
     reference: &str,
-) -> Result<(Complaint, Option<String>), DbError> {
-    let (row, hash): (ComplaintRow, Option<String>) = complaints::table
+) -> Result<Option<(String, Option<String>)>, DbError> {
+    Ok(complaints::table
         .filter(complaints::reference.eq(reference))
         .filter(complaints::deleted_at.is_null())
-        .select((ComplaintRow::as_select(), complaints::tracking_hash))
-        .first(connection)?;
-    Ok((row.into_complaint(vault)?, hash))
+        .select((complaints::id, complaints::tracking_hash))
+        .first(connection)
+        .optional()?)
 }
 
 /// Whether a reference is already taken (references are drawn at random).

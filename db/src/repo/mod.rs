@@ -14,6 +14,7 @@ pub mod milestones;
 pub mod rate_limits;
 pub mod referrals;
 pub mod reseal;
+mod reseal_complaints;
 pub mod retention;
 pub mod sequencer;
 pub mod stats;

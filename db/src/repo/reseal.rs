@@ -34,6 +34,8 @@ pub struct ResealReport {
     /// Milestones whose note or withdrawal reason was re-sealed.
     pub milestone_texts: usize,
     pub idempotent_responses: usize,
+    /// Complaints whose personal fields were re-sealed.
+    pub complaints: usize,
     /// True when the run stopped at its budget; run again to finish.
     pub incomplete: bool,
 }
@@ -47,6 +49,7 @@ impl ResealReport {
             + self.transition_notes
             + self.milestone_texts
             + self.idempotent_responses
+            + self.complaints
     }
 }
 
@@ -65,12 +68,14 @@ pub fn reseal_all(
     report.transition_notes = reseal_transition_notes(connection, vault, left(&report))?;
     report.milestone_texts = reseal_milestone_texts(connection, vault, left(&report))?;
     report.idempotent_responses = reseal_idempotency(connection, vault, left(&report))?;
+    report.complaints =
+        super::reseal_complaints::reseal_complaints(connection, vault, left(&report))?;
     report.incomplete = left(&report) == Some(0);
     Ok(report)
 }
 
 /// Opens and re-seals one value when it needs it; `None` when it is already under the current key.
-fn resealed(
+pub(super) fn resealed(
     vault: &Vault,
     record_id: &str,
     field: &str,
@@ -86,7 +91,7 @@ fn resealed(
 }
 
 /// Like [`resealed`], but always returns the value to store (the old one when unchanged).
-fn reseal_or_keep(
+pub(super) fn reseal_or_keep(
     vault: &Vault,
     record_id: &str,
     field: &str,
@@ -104,7 +109,7 @@ fn reseal_or_keep(
 
 /// Walks a table's pages in key order; `rewrite` handles one page inside its own transaction and
 /// returns how many rows it rewrote. Stops once `budget` rows are rewritten.
-fn paged<K: Clone>(
+pub(super) fn paged<K: Clone>(
     connection: &mut AnyConnection,
     budget: Option<usize>,
     mut page: impl FnMut(

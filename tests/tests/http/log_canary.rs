@@ -39,7 +39,7 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
     .clone()
 }
 
-const CANARIES: [&str; 7] = [
+const CANARIES: [&str; 11] = [
     "Zubaidacanary",
     "Qasimcanary",
     "4220155555555",
@@ -47,6 +47,10 @@ const CANARIES: [&str; 7] = [
     "03455555555",
     "narrativecanary",
     "rejectedcanary",
+    "Complainantcanary",
+    "Placecanary",
+    "Childcanary",
+    "complaintnarrativecanary",
 ];
 
 #[tokio::test]
@@ -117,6 +121,24 @@ async fn personal_data_never_reaches_the_logs() {
         None,
     )
     .await;
+    // A public complaint (the receiving commission exists in the cast) and a wrong status check.
+    let filed = app
+        .request(Method::POST, "/api/v1/public/complaints")
+        .json(
+            &json!({"complainant_type": "parent_guardian", "complainant_name": CANARIES[7],
+                      "location_detail": CANARIES[8], "child_name": CANARIES[9],
+                      "narrative": CANARIES[10], "province": "Punjab", "category": "neglect"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status(), 201);
+    let filed: serde_json::Value = filed.json().await.unwrap();
+    app.request(Method::POST, "/api/v1/public/complaints/status")
+        .json(&json!({"reference": filed["reference"], "tracking_code": CANARIES[10]}))
+        .send()
+        .await
+        .unwrap();
     app.request(Method::POST, "/api/v1/auth/token")
         .json(&json!({"username": "worker.a", "password": CANARIES[2]}))
         .send()

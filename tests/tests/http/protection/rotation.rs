@@ -32,6 +32,11 @@ fn sealed_under(app: &TestApp, key_id: &str) -> i64 {
         ("record_history", "new_value"),
         ("idempotency_keys", "response_body"),
         ("status_transitions", "note"),
+        ("complaints", "complainant_name"),
+        ("complaints", "complainant_phone"),
+        ("complaints", "child_name"),
+        ("complaints", "location_detail"),
+        ("complaints", "narrative"),
     ];
     columns
         .iter()
@@ -115,6 +120,19 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
             .await;
         children.push(id);
     }
+    let complaint = app
+        .call(
+            Method::POST,
+            "/api/v1/complaints",
+            &cast.worker_a,
+            Some(json!({"channel": "walk_in", "complainant_type": "relative",
+                        "complainant_name": "Rotated Complainant", "complainant_phone": "0300-1112223",
+                        "child_name": "Rotated Child", "location_detail": "Rotated street",
+                        "province": "Punjab", "category": "neglect",
+                        "narrative": "Left alone for days."})),
+        )
+        .await;
+    assert_eq!(complaint.status, 201, "{}", complaint.body);
     let old_key_id = app.state.vault.current_key_id().to_owned();
     let before = sealed_under(&app, &old_key_id);
     assert!(
@@ -143,6 +161,7 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
     assert!(second.history_entries > 0);
     assert_eq!(second.transition_notes, 3);
     assert_eq!(second.milestone_texts, 1);
+    assert_eq!(second.complaints, 1);
     assert_eq!(
         (
             third.children,
@@ -185,6 +204,20 @@ async fn rotation_reseals_everything_and_the_old_key_can_be_dropped() {
         assert_eq!(history.status, 200);
         assert!(history.body.to_string().contains("Second guardian"));
     }
+    let complaint = rotated
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/complaints/{}",
+                complaint.body["id"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(complaint.status, 200, "{}", complaint.body);
+    assert_eq!(complaint.body["complainant_name"], "Rotated Complainant");
+    assert_eq!(complaint.body["narrative"], "Left alone for days.");
     let incidents = rotated
         .call(Method::GET, "/api/v1/incidents", &token, None)
         .await;
