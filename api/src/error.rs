@@ -49,6 +49,9 @@ pub struct Problem {
     pub allowed_next: Option<Vec<String>>,
 }
 
+/// How long a client should wait after a 503 (a database failover or restart takes seconds).
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -194,6 +197,9 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
             }
             ApiError::PreconditionFailed { current } => {
                 response.insert_header((header::ETAG, crate::etag::etag_value(*current)));

@@ -81,7 +81,7 @@ use crate::routes::{
         webhooks::deliveries::webhook_deliveries,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerScheme, &CommaSeparatedLists, &IdempotencyKeys),
+    modifiers(&BearerScheme, &CommaSeparatedLists, &IdempotencyKeys, &RetryAfter),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Tokens and the caller's identity"),
@@ -178,6 +178,48 @@ impl Modify for IdempotencyKeys {
                 ))
                 .build();
             operation.parameters.get_or_insert_with(Vec::new).push(key);
+        }
+    }
+}
+
+/// Every 429 and 503 a handler answers carries `Retry-After` (seconds): the contract says so on each,
+/// so clients back off by it. `/readyz` is for orchestrators, which poll on their own schedule.
+struct RetryAfter;
+
+impl Modify for RetryAfter {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/readyz" {
+                continue;
+            }
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.patch.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if status != "429" && status != "503" {
+                        continue;
+                    }
+                    let header = HeaderBuilder::new()
+                        .schema(
+                            ObjectBuilder::new()
+                                .schema_type(Type::Integer)
+                                .minimum(Some(1)),
+                        )
+                        .description(Some("Seconds to wait before trying again"))
+                        .build();
+                    response.headers.insert("Retry-After".to_owned(), header);
+                }
+            }
         }
     }
 }

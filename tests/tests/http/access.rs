@@ -43,7 +43,9 @@ async fn another_bureau_cannot_read_list_update_transition_or_delete() {
                 .await;
             assert_eq!(patch.status, 404, "PATCH {path}");
             assert_eq!(
-                app.call(Method::DELETE, &path, token, None).await.status,
+                app.call_if_match(Method::DELETE, &path, token, 1, json!({}))
+                    .await
+                    .status,
                 404,
                 "DELETE {path}"
             );
@@ -243,7 +245,7 @@ async fn read_only_scopes_cannot_write() {
             .await;
         assert_eq!(patch.status, 403);
         assert_eq!(
-            app.call(Method::DELETE, &incident_path, token, None)
+            app.call_if_match(Method::DELETE, &incident_path, token, 1, json!({}))
                 .await
                 .status,
             403
@@ -278,17 +280,19 @@ async fn sync_clients_write_but_do_not_delete_and_case_workers_delete_to_a_tombs
     let child = app.create_child(&cast.sync_a, "Fiza").await;
     let path = format!("/api/v1/children/{}", child["id"].as_str().unwrap());
     assert_eq!(
-        app.call(Method::DELETE, &path, &cast.sync_a, None)
+        app.call_if_match(Method::DELETE, &path, &cast.sync_a, 1, json!({}))
             .await
             .status,
         403
     );
+    let unread = app.call(Method::DELETE, &path, &cast.worker_a, None).await;
+    assert_eq!(unread.status, 428, "a delete names the version it saw");
     let stale = app
         .call_if_match(Method::DELETE, &path, &cast.worker_a, 7, json!({}))
         .await;
     assert_eq!(stale.status, 412);
     assert_eq!(
-        app.call(Method::DELETE, &path, &cast.worker_a, None)
+        app.call_if_match(Method::DELETE, &path, &cast.worker_a, 1, json!({}))
             .await
             .status,
         204

@@ -53,6 +53,14 @@ async fn every_operation_documents_its_errors_and_security() {
                 responses.keys().any(|code| code.starts_with('2')),
                 "{method} {path} has a success response"
             );
+            for code in ["429", "503"] {
+                if let Some(response) = responses.get(code).filter(|_| path != "/readyz") {
+                    assert!(
+                        response["headers"]["Retry-After"].is_object(),
+                        "{method} {path} {code} declares Retry-After"
+                    );
+                }
+            }
             if public.contains(&path.as_str()) {
                 continue;
             }

@@ -59,7 +59,7 @@ async fn fixture(app: &TestApp, cast: &Cast) {
         if index == 40 {
             let path = format!("/api/v1/incidents/{}", reply.body["id"].as_str().unwrap());
             assert_eq!(
-                app.call(Method::DELETE, &path, &cast.worker_a, None)
+                app.call_if_match(Method::DELETE, &path, &cast.worker_a, 1, json!({}))
                     .await
                     .status,
                 204

@@ -150,11 +150,12 @@ async fn a_taken_external_id_fails_only_its_own_create() {
     let first = sync(&app, &cast, json!({"children": [child("GONE-1", "Zara")]})).await;
     let gone = first[0]["id"].as_str().unwrap();
     let deleted = app
-        .call(
+        .call_if_match(
             Method::DELETE,
             &format!("/api/v1/children/{gone}"),
             &cast.worker_a,
-            None,
+            1,
+            json!({}),
         )
         .await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);

@@ -215,11 +215,12 @@ async fn deletions_reach_the_feed_as_tombstones() {
     let child = app.create_child(&cast.worker_a, "Nimra").await;
     let id = child["id"].as_str().unwrap();
     assert_eq!(
-        app.call(
+        app.call_if_match(
             Method::DELETE,
             &format!("/api/v1/children/{id}"),
             &cast.worker_a,
-            None
+            1,
+            json!({})
         )
         .await
         .status,

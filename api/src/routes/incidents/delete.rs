@@ -7,7 +7,7 @@ use crate::app;
 use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::etag::optional_if_match;
+use crate::etag::required_if_match;
 use crate::extract::params::parse_id;
 use crate::state::AppState;
 
@@ -19,7 +19,7 @@ use crate::state::AppState;
     tag = "incidents",
     params(
         ("id" = String, Path, description = "Incident id"),
-        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "Optional: the ETag last read; 400 when not a version number, quoted or bare"),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "The ETag last read, e.g. \"3\"; 428 when absent, 412 when stale, 400 when not a version number, quoted or bare"),
     ),
     responses(
         (status = 204, description = "Deleted"),
@@ -29,6 +29,7 @@ use crate::state::AppState;
         (status = 404, description = "No such incident in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The incident still has referrals", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -40,7 +41,7 @@ pub async fn delete_incident(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
-    let expected = optional_if_match(&request)?;
+    let expected = Some(required_if_match(&request)?);
     let target = Target::new(RecordKind::Incident, &id, "delete");
     command(&state, caller, target, move |work| {
         app::incidents::delete(work, &id, expected)

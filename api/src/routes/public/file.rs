@@ -38,7 +38,7 @@ pub const PUBLIC_USER: &str = "public";
         (status = 413, description = "Body too large (16 KiB)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many filings from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = String, description = "Seconds to wait"))),
+        (status = 429, description = "Too many filings from this address", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "No receiving agency yet, or database unavailable", body = Problem, content_type = "application/problem+json"),
     ),
     security(())

@@ -124,4 +124,5 @@ async fn public_intake_switched_off_answers_404_and_without_a_commission_503() {
     let on = TestApp::spawn().await;
     let unavailable = public_call(&on, "/api/v1/public/complaints", public_complaint()).await;
     assert_eq!(unavailable.status, 503, "{}", unavailable.body);
+    assert_eq!(unavailable.header("retry-after"), Some("5"));
 }

@@ -68,7 +68,9 @@ async fn each_child_write_advances_the_version_once_with_its_history_audit_entry
     assert_eq!(owner.next().await, vec![change("child", id, 2, "upsert")]);
     assert_chain_intact(&app, &cast.admin).await;
 
-    let deleted = app.call(Method::DELETE, &path, &cast.worker_a, None).await;
+    let deleted = app
+        .call_if_match(Method::DELETE, &path, &cast.worker_a, 2, json!({}))
+        .await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);
     assert_eq!(
         app.call(Method::GET, &path, &cast.worker_a, None)

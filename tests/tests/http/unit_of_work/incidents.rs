@@ -151,7 +151,9 @@ async fn each_incident_write_and_move_is_recorded_once_in_history_transitions_au
     );
     assert_chain_intact(&app, &cast.admin).await;
 
-    let deleted = app.call(Method::DELETE, &path, &cast.worker_a, None).await;
+    let deleted = app
+        .call_if_match(Method::DELETE, &path, &cast.worker_a, 4, json!({}))
+        .await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);
     assert_eq!(
         app.call(Method::GET, &path, &cast.worker_a, None)
