@@ -23,7 +23,8 @@ pub struct CreateWebhookRequest {
     #[schema(min_length = 8, max_length = 2000)]
     pub url: String,
     /// Any of `referral.created`, `referral.updated`, `referral.status_changed`,
-    /// `referral.deleted`, `incident.status_changed`, `deadline.due_soon`, `deadline.overdue`.
+    /// `referral.deleted`, `incident.status_changed`, `deadline.due_soon`, `deadline.overdue`,
+    /// `complaint.received`, `complaint.assigned`, `complaint.status_changed`.
     #[validate(length(min = 1, max = 10))]
     #[schema(schema_with = crate::routes::schemas::event_types)]
     pub event_types: Vec<String>,

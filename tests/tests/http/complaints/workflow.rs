@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{intake, move_complaint};
+use crate::unit_of_work::{event, queued, subscribe, webhook_settings};
 
 fn staff_complaint() -> Value {
     json!({
@@ -23,9 +24,16 @@ fn staff_complaint() -> Value {
 
 #[actix_web::test]
 async fn triage_assignment_and_decline_follow_the_workflow() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(&webhook_settings()).await;
     let cast = app.cast().await;
-    let (_, intake) = intake(&app, &cast).await;
+    let (ncrc, intake) = intake(&app, &cast).await;
+    let complaint_events = [
+        "complaint.received",
+        "complaint.assigned",
+        "complaint.status_changed",
+    ];
+    let receiver_hook = subscribe(&app, &cast.admin, &ncrc, &complaint_events).await;
+    let assignee_hook = subscribe(&app, &cast.admin, &cast.bureau_b, &complaint_events).await;
     let created = app
         .call(
             Method::POST,
@@ -172,6 +180,44 @@ async fn triage_assignment_and_decline_follow_the_workflow() {
         )
         .await;
     assert_eq!(gone.status, 404, "{}", gone.body);
+    let id = complaint["id"].as_str().unwrap();
+    assert_eq!(
+        queued(&app, &receiver_hook, id).await,
+        vec![
+            event("complaint.received", "", "received", 1),
+            event("complaint.status_changed", "received", "triaged", 2),
+            event("complaint.status_changed", "triaged", "assigned", 3),
+            event("complaint.assigned", "triaged", "assigned", 3),
+            event("complaint.status_changed", "assigned", "declined", 4),
+            event("complaint.status_changed", "declined", "triaged", 5),
+        ]
+    );
+    assert_eq!(
+        queued(&app, &assignee_hook, id).await,
+        vec![
+            event("complaint.status_changed", "triaged", "assigned", 3),
+            event("complaint.assigned", "triaged", "assigned", 3),
+            event("complaint.status_changed", "assigned", "declined", 4),
+        ],
+        "the assignee hears from its assignment until the complaint leaves it"
+    );
+    let feed = app
+        .call(
+            Method::GET,
+            "/api/v1/sync/changes?limit=500",
+            &cast.worker_b,
+            None,
+        )
+        .await;
+    let last = feed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["id"] == id)
+        .next_back()
+        .unwrap()
+        .clone();
+    assert_eq!(last["change"], "tombstone", "{last}");
 
     // Closing as a duplicate names the original; a case cannot be made of an unaccepted complaint.
     let original = app
