@@ -69,6 +69,7 @@ use crate::routes::{
         referrals::transition::transition_referral,
         stats::incidents::incident_stats,
         stats::referrals::referral_stats,
+        stats::complaints::complaint_stats,
         stats::deadlines::deadline_stats,
         stats::kpis::kpis,
         sync::batch::batch,

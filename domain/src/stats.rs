@@ -8,6 +8,10 @@ use crate::case::{
 use crate::code_enum;
 use crate::taxonomy::{CATEGORIES, PROVINCES};
 
+mod complaint;
+
+pub use complaint::ComplaintDimension;
+
 code_enum!(
     /// A dimension incident statistics can be grouped or filtered by.
     IncidentDimension {

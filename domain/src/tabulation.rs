@@ -4,10 +4,12 @@
 //! Every figure leaves here already released: a caller cannot forget to suppress, and the exact and
 //! protected views differ only in the [`Disclosure`] they pass.
 
+mod complaints;
 mod deadlines;
 mod kpis;
 mod referrals;
 
+pub use complaints::{tabulate_complaints, ComplaintFact, ComplaintTimes};
 pub use deadlines::{tabulate_deadlines, Compliance, DeadlineFact};
 pub use kpis::{tabulate_kpis, IncidentFact, KpiFacts, KpiFigures, Kpis, TransitionFact};
 pub use referrals::{tabulate_referrals, ReferralFact, ReferralTimes};

@@ -225,6 +225,11 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
                 .default_service(not_allowed("GET")),
         )
         .service(
+            web::resource("/stats/complaints")
+                .route(web::get().to(stats::complaints::complaint_stats))
+                .default_service(not_allowed("GET")),
+        )
+        .service(
             web::resource("/stats/deadlines")
                 .route(web::get().to(stats::deadlines::deadline_stats))
                 .default_service(not_allowed("GET")),

@@ -6,7 +6,12 @@ use cpims_domain::case::{
     IncidentStatus, IntakeChannel, PerpetratorRelationship, PoliceRegistration, ReferralStatus,
     RiskLevel, Sex, UrbanRural,
 };
-use cpims_domain::stats::{IncidentDimension, ReferralDimension, AGE_BANDS, MAX_GROUP_BY};
+use cpims_domain::complaint::{
+    ComplainantType, ComplaintChannel, ComplaintClosureReason, ComplaintStatus,
+};
+use cpims_domain::stats::{
+    ComplaintDimension, IncidentDimension, ReferralDimension, AGE_BANDS, MAX_GROUP_BY,
+};
 use cpims_domain::taxonomy::{CATEGORIES, PROVINCES};
 use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
 use utoipa::openapi::Array;
@@ -127,6 +132,37 @@ pub fn referral_group_by() -> Array {
         ReferralDimension::ALL.iter().map(|d| d.as_str()),
         "Up to four distinct comma-separated dimensions: service, status, to_agency_kind, \
          province, month.",
+    )
+}
+
+/// Up to four distinct complaint dimensions, comma-separated.
+pub fn complaint_group_by() -> Array {
+    group_by(
+        ComplaintDimension::ALL.iter().map(|d| d.as_str()),
+        "Up to four distinct comma-separated dimensions: channel, complainant_type, category, \
+         province, district, status, closure_reason, month (of receipt, UTC).",
+    )
+}
+
+pub fn complaint_channel() -> Object {
+    one_of(
+        ComplaintChannel::codes(),
+        "How the complaint reached the system.",
+    )
+}
+
+pub fn complainant_type() -> Object {
+    one_of(ComplainantType::codes(), "Who made the complaint.")
+}
+
+pub fn complaint_status() -> Object {
+    one_of(ComplaintStatus::codes(), "Complaint status.")
+}
+
+pub fn complaint_closure_reason() -> Object {
+    one_of(
+        ComplaintClosureReason::codes(),
+        "Why the complaint was closed.",
     )
 }
 

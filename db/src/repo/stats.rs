@@ -2,7 +2,7 @@
 //! facts that medians and KPIs are computed from.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use cpims_domain::access::RecordKind;
+use cpims_domain::access::{ReadScope, RecordKind};
 use cpims_domain::stats::IncidentDimension;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -10,7 +10,8 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use crate::codec::date_to_text;
 use crate::connection::AnyConnection;
 use crate::error::DbError;
-use crate::schema::{agencies, incidents, referrals, status_transitions};
+use crate::schema::{agencies, complaints, incidents, referrals, status_transitions};
+use crate::scope::complaints_filter;
 
 /// Which date a period filter and the time dimensions use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +24,8 @@ pub enum DateField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatsScope {
     AllAgencies,
-    /// Records owned by the agency (incidents), or from or to it (referrals).
+    /// Records owned by the agency (incidents), from or to it (referrals), or received by it or
+    /// assigned to it (complaints).
     Agency(String),
 }
 
@@ -237,6 +239,66 @@ pub fn referral_facts(
     }
     if let Some(province) = province {
         query = query.filter(referrals::province.eq(province.to_owned()));
+    }
+    Ok(query.load(connection)?)
+}
+
+/// What complaint statistics and KPIs are computed from (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ComplaintFact {
+    pub id: String,
+    pub channel: String,
+    pub complainant_type: String,
+    pub category: String,
+    pub province: String,
+    pub district: Option<String>,
+    pub status: String,
+    pub closure_reason: Option<String>,
+    pub received_at: NaiveDateTime,
+    pub triaged_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+/// Live complaints in scope received in `[from, to]` (whole days, UTC), optionally in one province.
+pub fn complaint_facts(
+    connection: &mut AnyConnection,
+    scope: &StatsScope,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    province: Option<&str>,
+) -> Result<Vec<ComplaintFact>, DbError> {
+    let mut query = complaints::table
+        .filter(complaints::deleted_at.is_null())
+        .select((
+            complaints::id,
+            complaints::channel,
+            complaints::complainant_type,
+            complaints::category,
+            complaints::province,
+            complaints::district,
+            complaints::status,
+            complaints::closure_reason,
+            complaints::received_at,
+            complaints::triaged_at,
+            complaints::accepted_at,
+        ))
+        .into_boxed();
+    if let StatsScope::Agency(agency) = scope {
+        query = query.filter(complaints_filter(&ReadScope::OwnedOrGranted(
+            agency.clone(),
+        )));
+    }
+    if let Some(from) = from.and_then(|day| day.and_hms_opt(0, 0, 0)) {
+        query = query.filter(complaints::received_at.ge(from));
+    }
+    if let Some(to) = to
+        .and_then(|day| day.succ_opt())
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+    {
+        query = query.filter(complaints::received_at.lt(to));
+    }
+    if let Some(province) = province {
+        query = query.filter(complaints::province.eq(province.to_owned()));
     }
     Ok(query.load(connection)?)
 }

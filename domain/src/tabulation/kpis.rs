@@ -7,8 +7,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+mod complaints;
+mod referrals;
+
+use super::complaints::ComplaintFact;
 use super::deadlines::DeadlineFact;
-use super::referrals::{hours_between, ReferralFact};
+use super::referrals::ReferralFact;
 use super::{rounded, Disclosure};
 use crate::deadlines::{end_of_day_pkt, pakistan, rule, RuleCode, SourceKind};
 use crate::disclosure::StatCell;
@@ -40,6 +44,9 @@ pub struct KpiFacts {
     pub referral_moves: Vec<TransitionFact>,
     /// Applicable deadlines due up to the period's end.
     pub deadlines: Vec<DeadlineFact>,
+    /// Complaints received by the period's end.
+    pub complaints: Vec<ComplaintFact>,
+    pub complaint_moves: Vec<TransitionFact>,
 }
 
 /// The indicators. Counts under disclosure control are null when small or when they would reveal
@@ -72,6 +79,20 @@ pub struct KpiFigures {
     /// Of the statutory deadlines (rules from a statute or a secondary report of one, not policy)
     /// that fell due in the period and were met or overdue by its end, the share met on time.
     pub statutory_deadlines_met_on_time: Option<f64>,
+    /// Complaints (intake records, not incidents) received in the period.
+    pub intake_complaints_received: Option<u64>,
+    /// Complaints first triaged in the period, whenever received.
+    pub intake_complaints_triaged: Option<u64>,
+    /// Complaints made into a case in the period.
+    pub intake_complaints_converted: Option<u64>,
+    /// Complaints closed in the period (without a case).
+    pub intake_complaints_closed: Option<u64>,
+    /// Median hours from receipt to first triage, over complaints received in the period and
+    /// triaged by its end.
+    pub intake_median_hours_to_triage: Option<f64>,
+    /// Median hours from receipt to acceptance by the assigned agency, over complaints received in
+    /// the period and accepted by its end.
+    pub intake_median_hours_to_acceptance: Option<f64>,
 }
 
 /// The released indicators: overall, and per province in name order.
@@ -98,12 +119,18 @@ struct Tally {
     response_hours: Vec<f64>,
     statutory_decided: u64,
     statutory_on_time: u64,
+    intake_received: u64,
+    intake_triaged: u64,
+    intake_converted: u64,
+    intake_closed: u64,
+    triage_hours: Vec<f64>,
+    acceptance_hours: Vec<f64>,
 }
 
 /// How to read one count indicator from a tally, and where to put it in the figures.
 type Indicator = (fn(&Tally) -> u64, fn(&mut KpiFigures, Option<u64>));
 
-const COUNTS: [Indicator; 8] = [
+const COUNTS: [Indicator; 12] = [
     (|t| t.received, |f, v| f.complaints_received = v),
     (|t| t.addressed, |f, v| f.complaints_addressed = v),
     (|t| t.open_at_end, |f, v| f.open_at_period_end = v),
@@ -112,6 +139,16 @@ const COUNTS: [Indicator; 8] = [
     (|t| t.completed, |f, v| f.referrals_completed = v),
     (|t| t.declined, |f, v| f.referrals_declined = v),
     (|t| t.overdue, |f, v| f.referrals_overdue = v),
+    (
+        |t| t.intake_received,
+        |f, v| f.intake_complaints_received = v,
+    ),
+    (|t| t.intake_triaged, |f, v| f.intake_complaints_triaged = v),
+    (
+        |t| t.intake_converted,
+        |f, v| f.intake_complaints_converted = v,
+    ),
+    (|t| t.intake_closed, |f, v| f.intake_complaints_closed = v),
 ];
 
 /// The indicators for the period `from..=to`, released under `disclosure`.
@@ -169,6 +206,8 @@ fn release_rates(
         combined.response_hours.extend(&tally.response_hours);
         combined.statutory_decided += tally.statutory_decided;
         combined.statutory_on_time += tally.statutory_on_time;
+        combined.triage_hours.extend(&tally.triage_hours);
+        combined.acceptance_hours.extend(&tally.acceptance_hours);
         if let Some(figures) = by_province.get_mut(province.as_str()) {
             set_rates(figures, tally, disclosure);
         }
@@ -220,6 +259,9 @@ fn set_rates(figures: &mut KpiFigures, tally: &Tally, disclosure: Disclosure) {
     figures.statutory_deadlines_met_on_time = disclosure
         .rate(tally.statutory_on_time, tally.statutory_decided)
         .map(|r| rounded(r, 10_000.0));
+    let median = |hours: &[f64]| disclosure.percentile(hours, 0.5).map(|h| rounded(h, 100.0));
+    figures.intake_median_hours_to_triage = median(&tally.triage_hours);
+    figures.intake_median_hours_to_acceptance = median(&tally.acceptance_hours);
 }
 
 fn in_period(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
@@ -238,8 +280,9 @@ fn status_at_end(transitions: &[TransitionFact]) -> HashMap<&str, &str> {
 fn tally(facts: &KpiFacts, from: NaiveDate, to: NaiveDate) -> BTreeMap<String, Tally> {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     tally_incidents(&mut tallies, facts, from, to);
-    tally_referral_moves(&mut tallies, facts, from, to);
-    tally_referrals(&mut tallies, facts, from, to);
+    referrals::tally_referral_moves(&mut tallies, facts, from, to);
+    referrals::tally_referrals(&mut tallies, facts, from, to);
+    complaints::tally_complaints(&mut tallies, facts, from, to);
     tally_statutory_deadlines(&mut tallies, facts, from, to);
     tallies
 }
@@ -302,98 +345,6 @@ fn tally_incidents(
         }
         if status.get(incident.id.as_str()).copied().unwrap_or("open") != "closed" {
             tally.open_at_end += 1;
-        }
-    }
-}
-
-/// Accepted, completed and declined in the period: moves, whenever the referral was made.
-fn tally_referral_moves(
-    tallies: &mut BTreeMap<String, Tally>,
-    facts: &KpiFacts,
-    from: NaiveDate,
-    to: NaiveDate,
-) {
-    let province_of: HashMap<&str, &str> = facts
-        .referrals
-        .iter()
-        .map(|r| (r.id.as_str(), r.province.as_str()))
-        .collect();
-    for transition in facts
-        .referral_moves
-        .iter()
-        .filter(|t| in_period(t.occurred_at.date(), from, to))
-    {
-        let Some(province) = province_of.get(transition.record_id.as_str()) else {
-            continue;
-        };
-        let tally = tallies.entry((*province).to_owned()).or_default();
-        match transition.to_status.as_str() {
-            "accepted" => tally.accepted += 1,
-            "completed" => tally.completed += 1,
-            "declined" => tally.declined += 1,
-            _ => {}
-        }
-    }
-}
-
-/// Overdue at the period's end, and the cohort made in the period with what it reached by the end.
-fn tally_referrals(
-    tallies: &mut BTreeMap<String, Tally>,
-    facts: &KpiFacts,
-    from: NaiveDate,
-    to: NaiveDate,
-) {
-    let status = status_at_end(&facts.referral_moves);
-    let mut ever: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for transition in &facts.referral_moves {
-        ever.entry(transition.record_id.as_str())
-            .or_default()
-            .insert(transition.to_status.as_str());
-    }
-    let end_of_period = to.succ_opt().and_then(|day| day.and_hms_opt(0, 0, 0));
-    for referral in &facts.referrals {
-        let tally = tallies.entry(referral.province.clone()).or_default();
-        let current = status
-            .get(referral.id.as_str())
-            .copied()
-            .unwrap_or("pending");
-        if is_overdue(referral, current, to) {
-            tally.overdue += 1;
-        }
-        if !in_period(referral.created_at.date(), from, to) {
-            continue;
-        }
-        let reached = ever.get(referral.id.as_str());
-        tally_cohort(tally, referral, reached, end_of_period);
-    }
-}
-
-/// Whether a referral in `status` at the period's end is past its due day then.
-fn is_overdue(referral: &ReferralFact, status: &str, to: NaiveDate) -> bool {
-    let finished = matches!(status, "completed" | "declined" | "cancelled");
-    let due = referral
-        .due_by
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    !finished && due.is_some_and(|due| due < to)
-}
-
-/// Counts a referral made in the period: what it `reached` by the end, and its first response then.
-fn tally_cohort(
-    tally: &mut Tally,
-    referral: &ReferralFact,
-    reached: Option<&HashSet<&str>>,
-    end_of_period: Option<NaiveDateTime>,
-) {
-    tally.made += 1;
-    let reached = |s: &str| reached.is_some_and(|set| set.contains(s));
-    tally.cohort_accepted += u64::from(reached("accepted"));
-    tally.cohort_declined += u64::from(reached("declined"));
-    tally.cohort_completed += u64::from(reached("completed"));
-    if let (Some(first), Some(end)) = (referral.first_response_at, end_of_period) {
-        if first < end {
-            let hours = hours_between(referral.created_at, first);
-            tally.response_hours.push(hours);
         }
     }
 }

@@ -292,6 +292,7 @@ fn march() -> KpiFacts {
         referrals,
         referral_moves,
         deadlines: march_deadlines(),
+        ..KpiFacts::default()
     }
 }
 

@@ -1,6 +1,8 @@
 //! Statistics: counts equal plain SQL, disclosure control holds against differencing, CSV equals JSON,
 //! and KPIs equal hand-computed values.
 
+mod complaint_kpis;
+mod complaints;
 mod queries;
 
 use std::collections::BTreeMap;

@@ -3,7 +3,9 @@
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use cpims_db::repo::deadlines::compliance_rows;
-use cpims_db::repo::stats::{incident_facts, referral_facts, transition_facts, StatsScope};
+use cpims_db::repo::stats::{
+    complaint_facts, incident_facts, referral_facts, transition_facts, StatsScope,
+};
 use cpims_db::{AnyConnection, DbError};
 use cpims_domain::access::RecordKind;
 use cpims_domain::deadlines::end_of_day_pkt;
@@ -82,6 +84,8 @@ fn fetch_facts(
     let incident_moves = transition_facts(connection, RecordKind::Incident, to)?;
     let referrals = referral_facts(connection, scope, None, Some(to), province)?;
     let referral_moves = transition_facts(connection, RecordKind::Referral, to)?;
+    let complaints = complaint_facts(connection, scope, None, Some(to), province)?;
+    let complaint_moves = transition_facts(connection, RecordKind::Complaint, to)?;
     let agency = match scope {
         StatsScope::AllAgencies => None,
         StatsScope::Agency(agency) => Some(agency.as_str()),
@@ -97,6 +101,8 @@ fn fetch_facts(
         referrals: rows::referral_facts(referrals),
         referral_moves: rows::transition_facts(referral_moves),
         deadlines: rows::deadline_facts(deadlines),
+        complaints: rows::complaint_facts(complaints),
+        complaint_moves: rows::transition_facts(complaint_moves),
     })
 }
 
@@ -119,8 +125,10 @@ impl KpiResponse {
 }
 
 /// The NCRC Action Plan indicators for a period: complaints received, addressed and open at the
-/// period's end; referrals made, accepted, completed, declined and overdue; acceptance and completion
-/// rates and the median time to first response; the share of statutory deadlines met on time;
+/// period's end (these count incidents); referrals made, accepted, completed, declined and overdue;
+/// acceptance and completion rates and the median time to first response; the share of statutory
+/// deadlines met on time; complaint intake (`intake_*`: complaints received, first triaged, made into
+/// a case and closed in the period, and the median hours from receipt to triage and to acceptance);
 /// overall and by province.
 #[utoipa::path(
     get,

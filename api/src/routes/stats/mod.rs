@@ -1,5 +1,6 @@
 //! Statistics for analysts: grouped counts and KPIs, with disclosure control below `monitor`.
 
+pub mod complaints;
 pub mod csv;
 pub mod deadlines;
 pub mod incidents;

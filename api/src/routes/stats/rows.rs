@@ -1,7 +1,9 @@
 //! Carries the statistics repository's rows into the domain's tabulation inputs.
 
 use cpims_db::repo::stats as repo;
-use cpims_domain::tabulation::{CountedCell, IncidentFact, ReferralFact, TransitionFact};
+use cpims_domain::tabulation::{
+    ComplaintFact, CountedCell, IncidentFact, ReferralFact, TransitionFact,
+};
 
 /// Grouped incident counts; a negative count (which SQL cannot produce) reads as none.
 pub fn counted_cells(counts: Vec<repo::GroupedCount>) -> Vec<CountedCell> {
@@ -28,6 +30,25 @@ pub fn referral_facts(facts: Vec<repo::ReferralFact>) -> Vec<ReferralFact> {
             created_at: fact.created_at,
             first_response_at: fact.first_response_at,
             completed_at: fact.completed_at,
+        })
+        .collect()
+}
+
+pub fn complaint_facts(facts: Vec<repo::ComplaintFact>) -> Vec<ComplaintFact> {
+    facts
+        .into_iter()
+        .map(|fact| ComplaintFact {
+            id: fact.id,
+            channel: fact.channel,
+            complainant_type: fact.complainant_type,
+            category: fact.category,
+            province: fact.province,
+            district: fact.district,
+            status: fact.status,
+            closure_reason: fact.closure_reason,
+            received_at: fact.received_at,
+            triaged_at: fact.triaged_at,
+            accepted_at: fact.accepted_at,
         })
         .collect()
 }

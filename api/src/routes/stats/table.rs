@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse};
 use cpims_domain::stats::Dimension;
 use cpims_domain::tabulation::{
-    Compliance, Disclosure, IncidentFigures, ReferralTimes, Row, Table,
+    ComplaintTimes, Compliance, Disclosure, IncidentFigures, ReferralTimes, Row, Table,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -75,6 +75,17 @@ impl Figures for ReferralTimes {
         .into_iter()
         .map(|hours| hours.map_or(Value::Null, Value::from))
         .collect()
+    }
+}
+
+impl Figures for ComplaintTimes {
+    const COLUMNS: &'static [&'static str] =
+        &["median_hours_to_triage", "median_hours_to_acceptance"];
+    fn values(&self) -> Vec<Value> {
+        [self.median_hours_to_triage, self.median_hours_to_acceptance]
+            .into_iter()
+            .map(|hours| hours.map_or(Value::Null, Value::from))
+            .collect()
     }
 }
 
