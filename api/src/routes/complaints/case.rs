@@ -35,7 +35,7 @@ use crate::state::AppState;
     tag = "complaints",
     params(
         ("id" = String, Path, description = "Complaint id"),
-        ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "The complaint's ETag last read; 412 when stale"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"[0-9]{1,18}"$|^[0-9]{1,18}$"#, description = "The complaint's ETag last read; 412 when stale"),
     ),
     request_body = MakeCaseRequest,
     responses(
