@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
 
-/// The parameters that take a list.
-const LIST_PARAMETERS: &[&str] = &["group_by"];
+/// The parameters that take a list (where an endpoint reads its query through [`ListQuery`]): the
+/// statistics' `group_by`, the work queue's `state` and the complaint list's `status`.
+const LIST_PARAMETERS: &[&str] = &["group_by", "state", "status"];
 
 /// A query string deserialised after joining repeated list parameters; 422 like any query error.
 pub struct ListQuery<T>(pub T);

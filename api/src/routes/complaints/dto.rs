@@ -263,7 +263,8 @@ pub struct ComplaintList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ComplaintListQuery {
-    /// One or more statuses, comma-separated (the triage queue is `received,declined`).
+    /// One or more statuses, comma-separated or as repeated keys (the triage queue is
+    /// `received,declined`).
     pub status: Option<String>,
     pub channel: Option<ComplaintChannel>,
     pub province: Option<String>,

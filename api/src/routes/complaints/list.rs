@@ -9,6 +9,7 @@ use super::dto::{ComplaintList, ComplaintListQuery, ComplaintResponse};
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::extract::list_query::ListQuery;
 use crate::extract::params::{encode_cursor, page_request};
 use crate::routes::deadlines::dto::with_deadlines;
 use crate::state::AppState;
@@ -31,7 +32,7 @@ use crate::state::AppState;
 pub async fn list_complaints(
     state: web::Data<AppState>,
     caller: Authenticated,
-    query: web::Query<ComplaintListQuery>,
+    query: ListQuery<ComplaintListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = page_request(query.limit, query.cursor.as_deref())?;

@@ -10,6 +10,7 @@ use super::dto::DeadlineView;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::list_query::ListQuery;
 use crate::extract::params::{encode_cursor, page_request, utc};
 use crate::state::AppState;
 
@@ -19,7 +20,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct DeadlineQuery {
     /// One or more of `open`, `due_soon`, `overdue`, `met`, `met_late`, `not_applicable`,
-    /// comma-separated; by default every applicable deadline (all but `not_applicable`).
+    /// comma-separated or as repeated keys; by default every applicable deadline (all but
+    /// `not_applicable`).
     #[param(
         pattern = r"^(open|due_soon|overdue|met|met_late|not_applicable)(,(open|due_soon|overdue|met|met_late|not_applicable))*$"
     )]
@@ -85,7 +87,7 @@ pub struct DeadlineQueue {
 pub async fn list_deadlines(
     state: web::Data<AppState>,
     caller: Authenticated,
-    query: web::Query<DeadlineQuery>,
+    query: ListQuery<DeadlineQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = page_request(query.limit, query.cursor.as_deref())?;

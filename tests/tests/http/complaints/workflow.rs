@@ -162,6 +162,18 @@ async fn triage_assignment_and_decline_follow_the_workflow() {
         "{}",
         queue.body
     );
+    let repeated = app
+        .call(
+            Method::GET,
+            "/api/v1/complaints?status=received&status=declined",
+            &intake,
+            None,
+        )
+        .await;
+    assert_eq!(
+        repeated.body, queue.body,
+        "repeated keys list the same as a comma-separated list"
+    );
     let retriaged = move_complaint(
         &app,
         &intake,
@@ -213,8 +225,7 @@ async fn triage_assignment_and_decline_follow_the_workflow() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|item| item["id"] == id)
-        .next_back()
+        .rfind(|item| item["id"] == id)
         .unwrap()
         .clone();
     assert_eq!(last["change"], "tombstone", "{last}");
