@@ -19,6 +19,7 @@ use cpims_domain::user::Role;
 
 use super::{check_version, find_for, StatusMove, UnitOfWork};
 use crate::error::ApiError;
+use crate::extract::params::trimmed;
 
 /// What the caller may do to a complaint it can see.
 pub fn actions(principal: &Principal, complaint: &Complaint) -> BTreeSet<Action> {
@@ -107,10 +108,6 @@ fn refused(from: ComplaintStatus, to: ComplaintStatus, problem: MoveProblem) -> 
     }
 }
 
-fn text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 /// Moves a complaint along its workflow at the version the caller last read.
 pub fn transition(
     work: &mut UnitOfWork<'_>,
@@ -129,7 +126,7 @@ pub fn transition(
     let now = work.now();
     let mut next = complaint.clone();
     next.status = to;
-    if let Some(message) = text(requested.public_message) {
+    if let Some(message) = trimmed(requested.public_message) {
         next.public_message = Some(message);
     }
     match to {
@@ -144,7 +141,7 @@ pub fn transition(
             next.assigned_agency_id = None;
         }
         ComplaintStatus::Assigned => {
-            let agency_id = text(requested.assigned_agency_id).ok_or_else(|| {
+            let agency_id = trimmed(requested.assigned_agency_id).ok_or_else(|| {
                 ApiError::validation("assigned_agency_id", "is required when assigning")
             })?;
             check_assignee(work.connection(), &agency_id)?;
@@ -153,7 +150,7 @@ pub fn transition(
         }
         ComplaintStatus::Accepted => next.accepted_at = Some(now),
         ComplaintStatus::Declined => {
-            if text(requested.note.clone()).is_none() {
+            if trimmed(requested.note.clone()).is_none() {
                 return Err(ApiError::validation(
                     "note",
                     "is required when declining: triage needs the reason",
@@ -168,7 +165,7 @@ pub fn transition(
                     ApiError::validation("closure_reason", "is required when closing")
                 })?;
             if reason == ComplaintClosureReason::Duplicate {
-                let original = text(requested.duplicate_of).ok_or_else(|| {
+                let original = trimmed(requested.duplicate_of).ok_or_else(|| {
                     ApiError::validation("duplicate_of", "is required when closing as a duplicate")
                 })?;
                 check_original(work, &complaint, &original)?;
@@ -182,7 +179,7 @@ pub fn transition(
     let movement = StatusMove {
         from: complaint.status.as_str(),
         to: to.as_str(),
-        note: text(requested.note),
+        note: trimmed(requested.note),
         closure_reason: next.closure_reason.map(|r| r.as_str().to_owned()),
     };
     work.transition(&complaint, next, movement)
@@ -286,7 +283,7 @@ pub fn make_case(
     let movement = StatusMove {
         from: complaint.status.as_str(),
         to: ComplaintStatus::Converted.as_str(),
-        note: text(note),
+        note: trimmed(note),
         closure_reason: Some(ComplaintClosureReason::Converted.as_str().to_owned()),
     };
     let converted = work.transition(&complaint, next, movement)?;

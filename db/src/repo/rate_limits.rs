@@ -95,34 +95,49 @@ fn count(
     let row = request_rate_limits::table
         .filter(request_rate_limits::bucket.eq(bucket))
         .filter(request_rate_limits::client.eq(client));
-    // An ended window starts again with this hit. This runs first: had a concurrent hit just restarted
-    // the window, this matches nothing and the hit is counted in the new window below.
-    let restarted = diesel::update(row.filter(request_rate_limits::window_started_at.le(ended_by)))
-        .set((
-            request_rate_limits::window_started_at.eq(now),
-            request_rate_limits::hits.eq(1),
-        ))
+    // An UPDATE and the SELECT after it see different snapshots on PostgreSQL: a first hit committed
+    // in between shows up only in the SELECT. Such a row, still under its limit, is counted again
+    // rather than taken for a full window.
+    for _ in 0..3 {
+        let restarted =
+            diesel::update(row.filter(request_rate_limits::window_started_at.le(ended_by)))
+                .set((
+                    request_rate_limits::window_started_at.eq(now),
+                    request_rate_limits::hits.eq(1),
+                ))
+                .execute(connection)?;
+        if restarted > 0 {
+            return Ok(Some(RateDecision::Allowed));
+        }
+        let counted = diesel::update(
+            row.filter(request_rate_limits::window_started_at.gt(ended_by))
+                .filter(request_rate_limits::hits.lt(limit)),
+        )
+        .set(request_rate_limits::hits.eq(request_rate_limits::hits + 1))
         .execute(connection)?;
-    if restarted > 0 {
-        return Ok(Some(RateDecision::Allowed));
+        if counted > 0 {
+            return Ok(Some(RateDecision::Allowed));
+        }
+        let stored: Option<(NaiveDateTime, i32)> = row
+            .select((
+                request_rate_limits::window_started_at,
+                request_rate_limits::hits,
+            ))
+            .first(connection)
+            .optional()?;
+        match stored {
+            None => return Ok(None),
+            Some((started, hits)) if started > ended_by && hits >= limit => {
+                return Ok(Some(limited(started, window, now)));
+            }
+            Some(_) => continue,
+        }
     }
-    let counted = diesel::update(
-        row.filter(request_rate_limits::window_started_at.gt(ended_by))
-            .filter(request_rate_limits::hits.lt(limit)),
-    )
-    .set(request_rate_limits::hits.eq(request_rate_limits::hits + 1))
-    .execute(connection)?;
-    if counted > 0 {
-        return Ok(Some(RateDecision::Allowed));
-    }
-    let started: Option<NaiveDateTime> = row
-        .select(request_rate_limits::window_started_at)
-        .first(connection)
-        .optional()?;
-    Ok(started.map(|started| limited(started, window, now)))
+    Err(DbError::Internal(
+        "a rate-limit row kept changing under three attempts to count a hit".to_owned(),
+    ))
 }
 
-/// Refused until the window ends: the whole seconds left, rounded up, at least 1.
 fn limited(started: NaiveDateTime, window: Duration, now: NaiveDateTime) -> RateDecision {
     let window_ends = started
         .checked_add_signed(window)

@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::error::FieldError;
 use crate::extract::json::FieldRules;
-use crate::extract::params::{utc, whole_number};
+use crate::extract::params::{trimmed, utc, whole_number};
 use crate::routes::deadlines::dto::{CarriesDeadlines, DeadlineView};
 use crate::routes::schemas;
 
@@ -111,8 +111,7 @@ impl FieldRules for ComplaintInput {
 impl ComplaintInput {
     /// A new complaint received by `meta`'s agency at `meta.created_at`; not yet stored.
     pub fn into_complaint(self, meta: RecordMeta, reference: String, public: bool) -> Complaint {
-        let text =
-            |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let text = trimmed;
         Complaint {
             received_at: meta.created_at,
             meta,
