@@ -169,8 +169,10 @@ fn server_command(binary: &Path, database_url: &str, workdir: &Path) -> Command 
         // The sweep step times one sweep run as a command; the server's own would race it.
         .env("CPIMS_DEADLINE_SWEEP_INTERVAL_MS", "3600000")
         .env("CPIMS_TOKEN_TTL_SECS", "3600")
-        // The public-intake step files through the rate limiter, set high enough never to refuse.
+        // The public-intake step files through the rate limiter, set high enough never to refuse,
+        // as citizens behind a trusted reverse proxy (the load generator names them).
         .env("CPIMS_PUBLIC_COMPLAINT_LIMIT", "1000000000")
+        .env("CPIMS_TRUSTED_PROXIES", "127.0.0.1")
         .env("RUST_LOG", "warn");
     command
 }

@@ -87,19 +87,24 @@ fn create_factory(server: &ServerProcess, token: &str, children: &[String]) -> R
     })
 }
 
-/// Public complaints from one address (the limiter's hottest case: one counter row for every request).
+/// Citizens filing public complaints behind a reverse proxy: 1,000 client addresses, each with its own
+/// counter row in the limiter, as a public form's traffic arrives.
 fn public_factory(server: &ServerProcess) -> RequestFactory {
     let url = format!("{}/api/v1/public/complaints", server.base_url);
     Arc::new(move |client: &Client, n: usize| {
-        client.post(&url).json(&serde_json::json!({
-            "channel": "web_form",
-            "complainant_type": "anonymous",
-            "child_age_years": 10 + n % 8,
-            "province": "Punjab",
-            "district": "Lahore",
-            "category": "child_labour",
-            "narrative": "A benchmark complaint: a child working at a brick kiln.",
-        }))
+        let citizen = format!("10.1.{}.{}", (n % 1000) / 250, (n % 250) + 1);
+        client
+            .post(&url)
+            .header("X-Forwarded-For", citizen)
+            .json(&serde_json::json!({
+                "channel": "web_form",
+                "complainant_type": "anonymous",
+                "child_age_years": 10 + n % 8,
+                "province": "Punjab",
+                "district": "Lahore",
+                "category": "child_labour",
+                "narrative": "A benchmark complaint: a child working at a brick kiln.",
+            }))
     })
 }
 
