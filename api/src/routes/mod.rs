@@ -36,8 +36,6 @@ const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
 pub fn body_limit(path: &str, default: usize) -> usize {
     if path == "/api/v1/sync/batch" {
         BATCH_BODY_LIMIT
-    } else if path.starts_with(crate::idempotency::PUBLIC_PREFIX) {
-        PUBLIC_BODY_LIMIT.min(default)
     } else {
         default
     }

@@ -212,6 +212,21 @@ async fn a_public_complaint_becomes_a_case_that_both_agencies_follow() {
         ["public_message", "reference", "status", "updated_at"]
     );
 
+    // A child's own faults are named under `child.`; a case names exactly one child.
+    let case_path = format!("/api/v1/complaints/{id}/case");
+    let faulty = app
+        .call(
+            Method::POST,
+            &case_path,
+            &cast.worker_a,
+            Some(json!({"child": {"sex": "female", "province": "Punjab", "district": "Karachi Central"},
+                        "child_id": cast.bureau_a})),
+        )
+        .await;
+    assert_eq!(faulty.status, 422, "{}", faulty.body);
+    let mut fields = faulty.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["child.district", "child_id"], "{}", faulty.body);
     // The bureau makes it a case: a new child and an incident, linked both ways.
     let made = app
         .request(Method::POST, &format!("/api/v1/complaints/{id}/case"))
