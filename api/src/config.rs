@@ -61,6 +61,9 @@ pub struct Config {
     pub index_key: Option<DataKey>,
     /// Years after closure before a record is anonymised by `cpims retention run`.
     pub retention_years: u32,
+    /// Days after a referral's completion that its receiving agency keeps its view of the child and
+    /// incident (`CPIMS_PARTNER_ACCESS_DAYS`, default 30, 0 to 3650).
+    pub partner_access_days: u32,
     /// Operators' deadline durations (`CPIMS_DEADLINE_<RULE>`, e.g. `CPIMS_DEADLINE_FIR_REGISTRATION=3h`).
     pub deadline_spans: Vec<(RuleCode, Span)>,
     /// How often each server sweeps deadlines for alerts (`CPIMS_DEADLINE_SWEEP_INTERVAL_MS`).
@@ -221,6 +224,12 @@ impl Config {
             data_keys_old,
             index_key: key("CPIMS_INDEX_KEY")?,
             retention_years,
+            partner_access_days: u32::try_from(number("CPIMS_PARTNER_ACCESS_DAYS", 30)?)
+                .ok()
+                .filter(|days| *days <= 3_650)
+                .ok_or_else(|| {
+                    ConfigError("CPIMS_PARTNER_ACCESS_DAYS must be between 0 and 3650".into())
+                })?,
             deadline_spans,
             deadline_sweep_interval: Duration::from_millis(
                 number("CPIMS_DEADLINE_SWEEP_INTERVAL_MS", 30_000)?.clamp(100, 3_600_000),

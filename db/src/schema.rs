@@ -163,6 +163,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
         anonymised_at -> Nullable<Timestamp>,
+        share_narrative -> Bool,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Turns the domain's [`ReadScope`] into SQL filters, so that a list never includes what a single
 //! GET would refuse: both go through these functions.
 
-use cpims_domain::access::{scope_matches, ReadScope, RecordFacts, RecordKind};
+use cpims_domain::access::{scope_matches, Grantee, ReadScope, RecordFacts, RecordKind};
 use cpims_domain::case::ReferralStatus;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
@@ -23,6 +23,38 @@ pub fn granting_statuses() -> Vec<&'static str> {
         .map(|status| status.as_str())
         .collect()
 }
+
+/// Statuses that grant sight with no time limit: every granting status but `completed`.
+pub fn open_granting_statuses() -> Vec<&'static str> {
+    ReferralStatus::ALL
+        .iter()
+        .filter(|status| status.grants_access() && **status != ReferralStatus::Completed)
+        .map(|status| status.as_str())
+        .collect()
+}
+
+/// Whether a referral row grants its receiver sight of its child and incident now: the SQL twin of
+/// [`Grantee::granted_by`]. A macro, not a function: the expression sits inside correlated
+/// subqueries, where a boxed expression of the referrals table alone does not type-check.
+macro_rules! live_grant {
+    ($grantee:expr) => {
+        $crate::schema::referrals::to_agency_id
+            .eq($grantee.agency_id.clone())
+            .and($crate::schema::referrals::deleted_at.is_null())
+            .and(
+                $crate::schema::referrals::status
+                    .eq_any($crate::scope::open_granting_statuses())
+                    .or($crate::schema::referrals::status
+                        .eq(cpims_domain::case::ReferralStatus::Completed.as_str())
+                        .and(
+                            $crate::schema::referrals::completed_at
+                                .assume_not_null()
+                                .gt($grantee.completed_after),
+                        )),
+            )
+    };
+}
+pub(crate) use live_grant;
 
 fn always(value: bool) -> diesel::expression::SqlLiteral<Bool> {
     diesel::dsl::sql::<Bool>(if value { "1 = 1" } else { "1 = 0" })
@@ -46,43 +78,43 @@ pub fn covered_without_grants(scope: &ReadScope, kind: RecordKind, owner: &str) 
 
 /// Which children rows the scope covers.
 pub fn children_filter(scope: &ReadScope) -> Filter<children::table> {
-    let granted = |agency: &str| {
+    let granted = |grantee: &Grantee| {
         exists(
             referrals::table
                 .filter(referrals::child_id.eq(children::id))
-                .filter(referrals::to_agency_id.eq(agency.to_owned()))
-                .filter(referrals::status.eq_any(granting_statuses()))
-                .filter(referrals::deleted_at.is_null()),
+                .filter(live_grant!(grantee)),
         )
     };
     match scope {
         ReadScope::Everything => Box::new(always(true)),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => {
-            Box::new(children::agency_id.eq(agency.clone()).or(granted(agency)))
-        }
-        ReadScope::GrantedOnly(agency) => Box::new(granted(agency)),
+        ReadScope::OwnedOrGranted(grantee) => Box::new(
+            children::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(granted(grantee)),
+        ),
+        ReadScope::GrantedOnly(grantee) => Box::new(granted(grantee)),
     }
 }
 
 /// Which incident rows the scope covers.
 pub fn incidents_filter(scope: &ReadScope) -> Filter<incidents::table> {
-    let granted = |agency: &str| {
+    let granted = |grantee: &Grantee| {
         exists(
             referrals::table
                 .filter(referrals::incident_id.eq(incidents::id))
-                .filter(referrals::to_agency_id.eq(agency.to_owned()))
-                .filter(referrals::status.eq_any(granting_statuses()))
-                .filter(referrals::deleted_at.is_null()),
+                .filter(live_grant!(grantee)),
         )
     };
     match scope {
         ReadScope::Everything => Box::new(always(true)),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => {
-            Box::new(incidents::agency_id.eq(agency.clone()).or(granted(agency)))
-        }
-        ReadScope::GrantedOnly(agency) => Box::new(granted(agency)),
+        ReadScope::OwnedOrGranted(grantee) => Box::new(
+            incidents::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(granted(grantee)),
+        ),
+        ReadScope::GrantedOnly(grantee) => Box::new(granted(grantee)),
     }
 }
 
@@ -92,12 +124,12 @@ pub fn complaints_filter(scope: &ReadScope) -> Filter<complaints::table> {
     match scope {
         ReadScope::Everything => Box::new(always(true)),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => Box::new(
+        ReadScope::OwnedOrGranted(grantee) => Box::new(
             complaints::agency_id
-                .eq(agency.clone())
-                .or(assigned(agency).assume_not_null()),
+                .eq(grantee.agency_id.clone())
+                .or(assigned(&grantee.agency_id).assume_not_null()),
         ),
-        ReadScope::GrantedOnly(agency) => Box::new(assigned(agency).assume_not_null()),
+        ReadScope::GrantedOnly(grantee) => Box::new(assigned(&grantee.agency_id).assume_not_null()),
     }
 }
 
@@ -114,9 +146,11 @@ pub fn referrals_filter(scope: &ReadScope) -> Filter<referrals::table> {
     match scope {
         ReadScope::Everything => Box::new(always(true)),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => {
-            Box::new(referrals::agency_id.eq(agency.clone()).or(received(agency)))
-        }
-        ReadScope::GrantedOnly(agency) => Box::new(received(agency)),
+        ReadScope::OwnedOrGranted(grantee) => Box::new(
+            referrals::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(received(&grantee.agency_id)),
+        ),
+        ReadScope::GrantedOnly(grantee) => Box::new(received(&grantee.agency_id)),
     }
 }

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDateTime;
+
 use crate::case::ReferralStatus;
 use crate::principal::Principal;
 use crate::user::Role;
@@ -139,16 +141,48 @@ pub enum ReadScope {
     Everything,
     /// Children/incidents owned by the agency or granted to it by a live referral; referrals from or to it
     /// (to it: unless cancelled).
-    OwnedOrGranted(String),
+    OwnedOrGranted(Grantee),
     /// Children/incidents granted to the agency by a live referral; referrals addressed to it (unless
     /// cancelled).
-    GrantedOnly(String),
+    GrantedOnly(Grantee),
     Nothing,
+}
+
+/// The agency a scope is about, and how long its completed referrals keep granting sight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grantee {
+    pub agency_id: String,
+    /// A completed referral grants sight only when it was completed after this instant.
+    pub completed_after: NaiveDateTime,
+}
+
+impl Grantee {
+    /// A grantee for `agency_id`.
+    pub fn new(agency_id: impl Into<String>, completed_after: NaiveDateTime) -> Grantee {
+        Grantee {
+            agency_id: agency_id.into(),
+            completed_after,
+        }
+    }
+
+    /// Whether a referral in `status`, completed at `completed_at`, grants sight of its child and
+    /// incident: pending, accepted and in progress do; completed does for the grace period.
+    pub fn granted_by(&self, status: ReferralStatus, completed_at: Option<NaiveDateTime>) -> bool {
+        match status {
+            ReferralStatus::Completed => completed_at.is_some_and(|at| at > self.completed_after),
+            other => other.grants_access(),
+        }
+    }
 }
 
 /// Which rows of `kind` the principal may read.
 pub fn read_scope(principal: &Principal, kind: RecordKind) -> ReadScope {
-    let agency = || principal.agency_id.clone();
+    let agency = || {
+        Grantee::new(
+            principal.agency_id.clone(),
+            principal.grants_completed_after,
+        )
+    };
     match principal.role {
         Role::Admin | Role::Monitor => ReadScope::Everything,
         Role::CaseWorker | Role::SyncClient => ReadScope::OwnedOrGranted(agency()),
@@ -190,10 +224,10 @@ pub struct RecordFacts<'a> {
 pub fn scope_matches(scope: &ReadScope, record: &RecordFacts<'_>) -> bool {
     match scope {
         ReadScope::Everything => true,
-        ReadScope::OwnedOrGranted(agency) => {
-            record.owner_agency_id == agency.as_str() || granted_to(agency, record)
+        ReadScope::OwnedOrGranted(grantee) => {
+            record.owner_agency_id == grantee.agency_id || granted_to(&grantee.agency_id, record)
         }
-        ReadScope::GrantedOnly(agency) => granted_to(agency, record),
+        ReadScope::GrantedOnly(grantee) => granted_to(&grantee.agency_id, record),
         ReadScope::Nothing => false,
     }
 }

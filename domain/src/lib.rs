@@ -14,6 +14,7 @@ pub mod history;
 pub mod incident;
 pub mod location;
 pub mod matching;
+pub mod need_to_know;
 pub mod principal;
 pub mod protection;
 pub mod records;

@@ -1,5 +1,7 @@
 //! The authenticated caller and the coarse, role-level permissions that do not depend on a record.
 
+use chrono::NaiveDateTime;
+
 use crate::user::Role;
 
 /// Who is calling: resolved from a verified token and the current user row.
@@ -8,6 +10,10 @@ pub struct Principal {
     pub user_id: String,
     pub agency_id: String,
     pub role: Role,
+    /// Referrals addressed to the caller's agency that were completed at or before this instant no
+    /// longer give sight of their child and incident (the request's time less the partner access
+    /// period, `CPIMS_PARTNER_ACCESS_DAYS`).
+    pub grants_completed_after: NaiveDateTime,
 }
 
 impl Principal {
@@ -33,6 +39,7 @@ mod tests {
                 user_id: "u".into(),
                 agency_id: "a".into(),
                 role: *role,
+                grants_completed_after: NaiveDateTime::MIN,
             };
             assert_eq!(principal.may_administer(), *role == Role::Admin, "{role}");
             assert!(principal.may_read_agency_directory());

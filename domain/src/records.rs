@@ -81,6 +81,8 @@ pub struct Referral {
     pub province: String,
     pub first_response_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
+    /// The referring agency lets the receiver read the incident's narrative once it accepts.
+    pub share_narrative: bool,
 }
 
 impl Referral {

@@ -287,6 +287,7 @@ mod tests {
                 user_id: "u".into(),
                 agency_id: "a".into(),
                 role,
+                grants_completed_after: chrono::NaiveDateTime::MIN,
             })
         };
         assert_eq!(view(Role::Admin), Some(StatsView::ExactAll));

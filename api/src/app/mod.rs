@@ -12,6 +12,7 @@ pub mod case_record;
 pub mod children;
 pub mod complaints;
 pub mod deadlines;
+pub mod disclosure;
 pub mod events;
 pub mod execute;
 pub mod feed;
@@ -109,6 +110,13 @@ pub fn create_together<R: CaseRecord>(
             .collect()),
         Err(error) => Err(error),
     }
+}
+
+/// The calendar day in Pakistan (Asia/Karachi) at `now` (UTC): ages and days count in local time.
+pub fn pakistan_date(now: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    now.and_utc()
+        .with_timezone(&cpims_domain::deadlines::pakistan())
+        .date_naive()
 }
 
 /// Today's date in UTC, for date rules.

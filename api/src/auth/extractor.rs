@@ -54,6 +54,7 @@ impl FromRequest for Authenticated {
                 user_id: user.id,
                 agency_id: user.agency_id,
                 role: user.role,
+                grants_completed_after: state.grants_completed_after(),
             };
             Ok(Authenticated(principal, request_id))
         })

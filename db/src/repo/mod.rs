@@ -6,6 +6,7 @@ pub mod changes;
 pub mod children;
 pub mod complaints;
 pub mod deadlines;
+pub mod grants;
 pub mod history;
 pub mod idempotency;
 pub mod incidents;

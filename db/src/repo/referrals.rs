@@ -33,6 +33,7 @@ struct ReferralRow {
     province: String,
     first_response_at: Option<chrono::NaiveDateTime>,
     completed_at: Option<chrono::NaiveDateTime>,
+    share_narrative: bool,
     version: i64,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
@@ -58,6 +59,7 @@ impl ReferralRow {
             province: referral.province.clone(),
             first_response_at: referral.first_response_at,
             completed_at: referral.completed_at,
+            share_narrative: referral.share_narrative,
             version: meta.version,
             created_at: meta.created_at,
             updated_at: meta.updated_at,
@@ -88,6 +90,7 @@ impl ReferralRow {
             province: self.province,
             first_response_at: self.first_response_at,
             completed_at: self.completed_at,
+            share_narrative: self.share_narrative,
         })
     }
 }

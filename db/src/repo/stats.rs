@@ -2,7 +2,7 @@
 //! facts that medians and KPIs are computed from.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use cpims_domain::access::{ReadScope, RecordKind};
+use cpims_domain::access::{Grantee, ReadScope, RecordKind};
 use cpims_domain::stats::IncidentDimension;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -284,9 +284,11 @@ pub fn complaint_facts(
         ))
         .into_boxed();
     if let StatsScope::Agency(agency) = scope {
-        query = query.filter(complaints_filter(&ReadScope::OwnedOrGranted(
+        // Complaints have no referral grants, so the completion cut-off plays no part.
+        query = query.filter(complaints_filter(&ReadScope::OwnedOrGranted(Grantee::new(
             agency.clone(),
-        )));
+            chrono::NaiveDateTime::MIN,
+        ))));
     }
     if let Some(from) = from.and_then(|day| day.and_hms_opt(0, 0, 0)) {
         query = query.filter(complaints::received_at.ge(from));

@@ -78,6 +78,7 @@ fn principal(role: Role) -> Principal {
         user_id: "user-1".into(),
         agency_id: MINE.into(),
         role,
+        grants_completed_after: chrono::NaiveDateTime::MIN,
     }
 }
 
@@ -364,8 +365,12 @@ fn scopes_name_the_callers_agency() {
         (Admin | Monitor, _) => ReadScope::Everything,
         (CaseWorker | SyncClient, _)
         | (ReferralPartner, Child | Incident)
-        | (IntakeOfficer, Complaint) => ReadScope::OwnedOrGranted(MINE.into()),
-        (ReferralPartner, Referral) => ReadScope::GrantedOnly(MINE.into()),
+        | (IntakeOfficer, Complaint) => {
+            ReadScope::OwnedOrGranted(Grantee::new(MINE, chrono::NaiveDateTime::MIN))
+        }
+        (ReferralPartner, Referral) => {
+            ReadScope::GrantedOnly(Grantee::new(MINE, chrono::NaiveDateTime::MIN))
+        }
         (ReferralPartner | IntakeOfficer, _) | (Analyst, _) => ReadScope::Nothing,
     };
     for role in Role::ALL {

@@ -169,6 +169,7 @@ fn referral(status: R) -> Referral {
         province: "Punjab".into(),
         first_response_at: None,
         completed_at: None,
+        share_narrative: false,
     }
 }
 

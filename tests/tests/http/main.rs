@@ -20,6 +20,7 @@ mod lifecycle;
 mod limits;
 mod log_canary;
 mod login_throttle;
+mod need_to_know;
 mod protection;
 mod rate_limits;
 mod schema;

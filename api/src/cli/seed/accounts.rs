@@ -212,6 +212,8 @@ fn insert_user(
         user_id: record.id,
         agency_id: record.agency_id,
         role: record.role,
+        // The seed writes as the owning agencies; no referral grant is involved.
+        grants_completed_after: chrono::NaiveDateTime::MIN,
     };
     Ok((principal, credential))
 }

@@ -118,6 +118,7 @@ fn write_incident(
                     urgency: *urgency,
                     reason: super::vocabulary::referral_reason(*service).to_owned(),
                     due_by: Some(*due_by),
+                    share_narrative: false,
                 };
                 let referral =
                     validated("referral", input)?.into_referral(app::new_meta(creator, work.now()));

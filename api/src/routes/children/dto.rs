@@ -245,6 +245,13 @@ pub struct ChildPatch {
 impl FieldRules for ChildPatch {}
 
 /// A child as returned.
+///
+/// The owning agency, monitors and administrators receive every field. An agency that sees the child
+/// only through referrals addressed to it receives, while a referral is pending, `given_name`, `sex`,
+/// the age fields, `province`, `district`, `languages` and `disability`; once it accepts (and for
+/// `CPIMS_PARTNER_ACCESS_DAYS` after completing) also its service's profile (`service_profiles` in
+/// `/api/v1/taxonomy`). It never receives `external_id` or `created_by`. Withheld fields are absent,
+/// not null.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChildResponse {
     pub id: String,
@@ -255,10 +262,17 @@ pub struct ChildResponse {
     pub sex: Sex,
     pub date_of_birth: Option<NaiveDate>,
     pub estimated_age_years: Option<i32>,
+    /// Age in whole years today (Pakistan time): from `date_of_birth` when known, else
+    /// `estimated_age_years`. Every agency that sees the child sees this, even when the date of birth
+    /// is withheld.
+    #[schema(minimum = 0)]
+    pub age_years: Option<u32>,
     pub age_is_estimated: bool,
     pub identifier: Option<String>,
     pub province: String,
     pub district: Option<String>,
+    /// Withheld from a receiving agency unless its service needs it (family tracing).
+    #[schema(required = false)]
     pub urban_rural: UrbanRural,
     pub disability: bool,
     pub guardian_name: Option<String>,
@@ -284,6 +298,19 @@ impl From<Child> for ChildResponse {
             sex: child.sex,
             date_of_birth: child.date_of_birth,
             estimated_age_years: child.estimated_age_years,
+            age_years: child
+                .date_of_birth
+                .and_then(|born| {
+                    cpims_domain::child::age_on(
+                        born,
+                        crate::app::pakistan_date(cpims_db::page::now()),
+                    )
+                })
+                .or_else(|| {
+                    child
+                        .estimated_age_years
+                        .and_then(|age| u32::try_from(age).ok())
+                }),
             age_is_estimated: child.age_is_estimated,
             identifier: child.identifier,
             province: child.province,

@@ -6,6 +6,7 @@ use cpims_db::repo::children;
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::ChildResponse;
+use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
@@ -37,11 +38,22 @@ pub async fn get_child(
     let denial = caller.denial(RecordKind::Child, &id, "read");
     let scope = read_scope(&caller.0, RecordKind::Child);
     let vault = state.vault.clone();
-    let child = audit_denial(
+    let now = state.clock.now();
+    let (child, shaped) = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
-            Ok(children::find_visible(connection, &vault, &id, &scope)?)
+            let child = children::find_visible(connection, &vault, &id, &scope)?;
+            let owner = (child.meta.id.as_str(), child.meta.agency_id.as_str());
+            let shaped = disclose_one(
+                connection,
+                &scope,
+                RecordKind::Child,
+                now,
+                owner,
+                &ChildResponse::from(child.clone()),
+            )?;
+            Ok((child, shaped))
         })
         .await,
     )
@@ -57,5 +69,5 @@ pub async fn get_child(
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(child.meta.version)))
-        .json(ChildResponse::from(child)))
+        .json(shaped))
 }

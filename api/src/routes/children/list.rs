@@ -5,6 +5,7 @@ use cpims_db::repo::children::{self, ChildFilter};
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::{ChildList, ChildListQuery, ChildResponse};
+use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
@@ -33,6 +34,16 @@ pub async fn list_children(
     let query = query.into_inner();
     let page = page_request(query.limit, query.cursor.as_deref())?;
     let (name, identifier) = query.lookups()?;
+    let mut looked_up: Vec<&'static str> = Vec::new();
+    if name.is_some() {
+        looked_up.extend(["given_name", "family_name"]);
+    }
+    if identifier.is_some() {
+        looked_up.push("identifier");
+    }
+    if query.external_id.is_some() {
+        looked_up.push("external_id");
+    }
     let filter = ChildFilter {
         name,
         identifier,
@@ -44,20 +55,31 @@ pub async fn list_children(
     };
     let scope = read_scope(&caller.0, RecordKind::Child);
     let vault = state.vault.clone();
-    let page = with_connection(&state, move |connection| {
+    let now = state.clock.now();
+    let (data, next_after) = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = children::list(connection, &vault, &scope, &filter, &page)?;
+            let responses: Vec<ChildResponse> =
+                page.items.into_iter().map(ChildResponse::from).collect();
+            let (data, seen) = disclose_page(
+                connection,
+                (&scope, RecordKind::Child, now),
+                &responses,
+                |child| (&child.id, &child.agency_id),
+                &looked_up,
+            )?;
             caller.audit_reads(
                 connection,
                 RecordKind::Child,
-                page.items.iter().map(|c| c.meta.id.as_str()),
+                seen.iter().map(String::as_str),
             )?;
-            Ok(page)
+            Ok((data, page.next_after))
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ChildList {
-        data: page.items.into_iter().map(ChildResponse::from).collect(),
-        next_cursor: page.next_after.as_deref().map(encode_cursor),
-    }))
+    // Shaped per record (need to know), so the page is built as JSON; its schema is `ChildList`.
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "data": data,
+        "next_cursor": next_after.as_deref().map(encode_cursor),
+    })))
 }

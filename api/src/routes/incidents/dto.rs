@@ -225,6 +225,14 @@ pub struct IncidentPatch {
 impl FieldRules for IncidentPatch {}
 
 /// An incident as returned.
+///
+/// The owning agency, monitors and administrators receive every field. An agency that sees the
+/// incident only through referrals addressed to it receives, while a referral is pending, `child_id`,
+/// `category`, `subcategory`, `legal_references`, `province`, `district`, `risk_level` and `status`;
+/// once it accepts (and for `CPIMS_PARTNER_ACCESS_DAYS` after completing) also its service's profile
+/// (`service_profiles` in `/api/v1/taxonomy`), and `narrative` only when the referral has
+/// `share_narrative: true`. It never receives `external_id`, `created_by`, `closure_reason` or
+/// `complaint_id`. Withheld fields are absent, not null.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IncidentResponse {
     pub id: String,
@@ -234,13 +242,19 @@ pub struct IncidentResponse {
     pub category: String,
     pub subcategory: Option<String>,
     pub legal_references: Vec<String>,
+    #[schema(required = false)]
     pub occurred_on: NaiveDate,
+    #[schema(required = false)]
     pub reported_on: NaiveDate,
+    #[schema(required = false)]
     pub intake_channel: IntakeChannel,
     pub province: String,
     pub district: Option<String>,
+    #[schema(required = false)]
     pub urban_rural: UrbanRural,
+    #[schema(required = false)]
     pub perpetrator_relationship: PerpetratorRelationship,
+    #[schema(required = false)]
     pub registered_with_police: PoliceRegistration,
     pub risk_level: RiskLevel,
     pub narrative: Option<String>,

@@ -6,6 +6,7 @@ use cpims_db::repo::incidents;
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::IncidentResponse;
+use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
@@ -39,13 +40,22 @@ pub async fn get_incident(
     let scope = read_scope(&caller.0, RecordKind::Incident);
     let vault = state.vault.clone();
     let time = state.timekeeping();
-    let incident = audit_denial(
+    let (incident, shaped) = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             let record = incidents::find_visible(connection, &vault, &id, &scope)?;
             let response = IncidentResponse::from(record);
-            one_with_deadlines(connection, &time, RecordKind::Incident, response)
+            let response = one_with_deadlines(connection, &time, RecordKind::Incident, response)?;
+            let shaped = disclose_one(
+                connection,
+                &scope,
+                RecordKind::Incident,
+                time.now,
+                (&response.id, &response.agency_id),
+                &response,
+            )?;
+            Ok((response, shaped))
         })
         .await,
     )
@@ -61,5 +71,5 @@ pub async fn get_incident(
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(incident.version)))
-        .json(incident))
+        .json(shaped))
 }

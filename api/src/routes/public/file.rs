@@ -77,6 +77,7 @@ pub async fn file_public_complaint(
             user_id: PUBLIC_USER.to_owned(),
             agency_id,
             role: Role::IntakeOfficer,
+            grants_completed_after: state.grants_completed_after(),
         },
         request_id,
     );

@@ -41,6 +41,10 @@ pub struct ReferralInput {
     pub reason: String,
     /// The date by which the receiving agency should act.
     pub due_by: Option<NaiveDate>,
+    /// Let the receiving agency read the incident's narrative once it has accepted the referral.
+    /// Off unless set: a service provider otherwise sees only its service profile's fields.
+    #[serde(default)]
+    pub share_narrative: bool,
 }
 
 impl FieldRules for ReferralInput {
@@ -73,6 +77,7 @@ impl ReferralInput {
             urgency: referral.urgency,
             reason: referral.reason.clone(),
             due_by: referral.due_by,
+            share_narrative: referral.share_narrative,
         }
     }
 
@@ -88,6 +93,7 @@ impl ReferralInput {
         referral.urgency = self.urgency;
         referral.reason = self.reason.trim().to_owned();
         referral.due_by = self.due_by;
+        referral.share_narrative = self.share_narrative;
     }
 }
 
@@ -113,17 +119,22 @@ pub struct ReferralPatch {
     )]
     #[schema(value_type = Option<NaiveDate>, nullable)]
     pub due_by: Option<Option<NaiveDate>>,
+    /// Share (or stop sharing) the incident's narrative with the receiving agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_narrative: Option<bool>,
 }
 
 /// Field rules are checked on the merged record, not on the patch alone.
 impl FieldRules for ReferralPatch {}
 
-/// A referral as returned.
+/// A referral as returned. The receiving agency does not receive `external_id` or `created_by` (the
+/// referring agency's own bookkeeping); withheld fields are absent, not null.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReferralResponse {
     pub id: String,
     /// The owning agency: the referring agency, the same as `from_agency_id`.
     pub agency_id: String,
+    /// The referring agency's own number; withheld from the receiving agency.
     pub external_id: Option<String>,
     pub incident_id: String,
     pub child_id: String,
@@ -141,9 +152,12 @@ pub struct ReferralResponse {
     /// When the receiving agency first accepted or declined.
     pub first_response_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The receiving agency may read the incident's narrative once it accepts.
+    pub share_narrative: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Withheld from the receiving agency (the referrer's own user).
     pub created_by: Option<String>,
     /// The record's deadlines (statutory and service clocks; see `deadline_rules` in the taxonomy).
     pub deadlines: Vec<crate::routes::deadlines::dto::DeadlineView>,
@@ -169,6 +183,7 @@ impl From<Referral> for ReferralResponse {
             province: referral.province,
             first_response_at: referral.first_response_at.map(utc),
             completed_at: referral.completed_at.map(utc),
+            share_narrative: referral.share_narrative,
             version: referral.meta.version,
             created_at: utc(referral.meta.created_at),
             updated_at: utc(referral.meta.updated_at),
@@ -237,6 +252,7 @@ impl ReferralInput {
             province: String::new(),
             first_response_at: None,
             completed_at: None,
+            share_narrative: false,
         };
         self.apply_to(&mut referral);
         referral

@@ -6,6 +6,7 @@ use cpims_db::repo::referrals;
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::ReferralResponse;
+use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
@@ -39,13 +40,22 @@ pub async fn get_referral(
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
     let time = state.timekeeping();
-    let referral = audit_denial(
+    let (referral, shaped) = audit_denial(
         &state,
         denial,
         with_connection(&state, move |connection| {
             let record = referrals::find_visible(connection, &vault, &id, &scope)?;
             let response = ReferralResponse::from(record);
-            one_with_deadlines(connection, &time, RecordKind::Referral, response)
+            let response = one_with_deadlines(connection, &time, RecordKind::Referral, response)?;
+            let shaped = disclose_one(
+                connection,
+                &scope,
+                RecordKind::Referral,
+                time.now,
+                (&response.id, &response.agency_id),
+                &response,
+            )?;
+            Ok((response, shaped))
         })
         .await,
     )
@@ -61,5 +71,5 @@ pub async fn get_referral(
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag_value(referral.version)))
-        .json(referral))
+        .json(shaped))
 }

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, history, referrals};
 use cpims_domain::access::{read_scope, Action, RecordKind};
 
+use crate::app::disclosure::disclose_history;
 use crate::app::execute::with_connection;
 use crate::app::require;
 use crate::auth::Authenticated;
@@ -35,6 +36,7 @@ pub async fn referral_history(
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
+    let now = state.clock.now();
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
@@ -44,6 +46,12 @@ pub async fn referral_history(
             )?;
             let entries =
                 history::of_record(connection, &vault, RecordKind::Referral, &referral.meta.id)?;
+            let entries = disclose_history(
+                connection,
+                (&scope, RecordKind::Referral, now),
+                (&referral.meta.id, &referral.meta.agency_id),
+                entries,
+            )?;
             audit::append(
                 connection,
                 &[caller.audit("read_history", RecordKind::Referral, &referral.meta.id)],

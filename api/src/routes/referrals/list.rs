@@ -5,6 +5,7 @@ use cpims_db::repo::referrals::{self, ReferralFilter};
 use cpims_domain::access::{read_scope, RecordKind};
 
 use super::dto::{ReferralList, ReferralListQuery, ReferralResponse};
+use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::app::today;
 use crate::auth::Authenticated;
@@ -44,25 +45,38 @@ pub async fn list_referrals(
         overdue_on: query.overdue.filter(|overdue| *overdue).map(|_| today()),
         external_id: query.external_id,
     };
+    let looked_up: &[&str] = if filter.external_id.is_some() {
+        &["external_id"]
+    } else {
+        &[]
+    };
     let scope = read_scope(&caller.0, RecordKind::Referral);
     let vault = state.vault.clone();
     let time = state.timekeeping();
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
+            let responses = page.items.into_iter().map(ReferralResponse::from).collect();
+            let data = with_deadlines(connection, &time, RecordKind::Referral, responses)?;
+            let (data, seen) = disclose_page(
+                connection,
+                (&scope, RecordKind::Referral, time.now),
+                &data,
+                |referral| (&referral.id, &referral.agency_id),
+                looked_up,
+            )?;
             caller.audit_reads(
                 connection,
                 RecordKind::Referral,
-                page.items.iter().map(|r| r.meta.id.as_str()),
+                seen.iter().map(String::as_str),
             )?;
-            let responses = page.items.into_iter().map(ReferralResponse::from).collect();
-            let data = with_deadlines(connection, &time, RecordKind::Referral, responses)?;
             Ok((data, page.next_after))
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ReferralList {
-        data: page.0,
-        next_cursor: page.1.as_deref().map(encode_cursor),
-    }))
+    // Shaped per record (need to know), so the page is built as JSON; its schema is `ReferralList`.
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "data": page.0,
+        "next_cursor": page.1.as_deref().map(encode_cursor),
+    })))
 }

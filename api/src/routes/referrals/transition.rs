@@ -6,6 +6,7 @@ use cpims_domain::access::RecordKind;
 
 use super::dto::{ReferralResponse, ReferralTransitionRequest};
 use crate::app;
+use crate::app::disclosure::disclose_one;
 use crate::app::execute::{command, Target};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
@@ -60,11 +61,22 @@ pub async fn transition_referral(
         let moved =
             app::referrals::transition(work, &id, expected_version, change.status, change.note)?;
         let time = work.time().clone();
+        let scope = work.actor().scope(RecordKind::Referral);
         let response = ReferralResponse::from(moved.referral);
-        one_with_deadlines(work.connection(), &time, RecordKind::Referral, response)
+        let response =
+            one_with_deadlines(work.connection(), &time, RecordKind::Referral, response)?;
+        let shaped = disclose_one(
+            work.connection(),
+            &scope,
+            RecordKind::Referral,
+            time.now,
+            (&response.id, &response.agency_id),
+            &response,
+        )?;
+        Ok((response.version, shaped))
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag_value(moved.version)))
-        .json(moved))
+        .insert_header((header::ETAG, etag_value(moved.0)))
+        .json(moved.1))
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::deadlines::Timekeeping;
+use crate::app::disclosure::Disclosure;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
@@ -200,11 +201,19 @@ fn current(
             Err(error) => Err(error),
         },
     };
-    match found {
-        Ok(value) => value
-            .map(Some)
-            .map_err(|error| ApiError::Internal(format!("feed encoding: {error}"))),
-        Err(cpims_db::DbError::NotFound) => Ok(None),
-        Err(other) => Err(other.into()),
-    }
+    let record = match found {
+        Ok(value) => {
+            value.map_err(|error| ApiError::Internal(format!("feed encoding: {error}")))?
+        }
+        Err(cpims_db::DbError::NotFound) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    // The feed shows each record as a single read would: shaped by the caller's need to know, and a
+    // tombstone once no referral gives sight of it any more.
+    let owner = record
+        .get("agency_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Disclosure::of(connection, &scope, kind, time.now, [(id, owner.as_str())])?.shape(id, &record)
 }

@@ -11,6 +11,7 @@ use cpims_domain::complaint::{
     PublicStatus,
 };
 use cpims_domain::deadlines::{describe_duration, rules_in_force, Applies, MilestoneType, Rule};
+use cpims_domain::need_to_know;
 use cpims_domain::taxonomy::{CATEGORIES, LEGAL_REFERENCES, PROVINCES};
 use cpims_domain::user::Role;
 use serde::Serialize;
@@ -114,6 +115,30 @@ pub struct TaxonomyResponse {
     pub public_complaint_statuses: Vec<&'static str>,
     /// The statutory and service deadline rules in force.
     pub deadline_rules: Vec<DeadlineRuleEntry>,
+    /// What an agency that receives a referral sees of the child and the incident, by stage.
+    pub need_to_know: NeedToKnowEntry,
+}
+
+/// The need-to-know views (DESIGN.md, Access): the minimal view a pending referral gives, and what each
+/// service adds once the referral is accepted (until `partner_access_days` after completion).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedToKnowEntry {
+    pub child_minimal: Vec<&'static str>,
+    pub incident_minimal: Vec<&'static str>,
+    /// The referral fields its receiving agency sees.
+    pub referral_for_receiver: Vec<&'static str>,
+    pub service_profiles: Vec<ServiceProfileEntry>,
+    /// Days after completion that the receiving agency keeps its view (`CPIMS_PARTNER_ACCESS_DAYS`).
+    pub partner_access_days: u32,
+}
+
+/// The child and incident fields one service adds to the minimal view (`narrative` is added for any
+/// service when the referral has `share_narrative: true`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceProfileEntry {
+    pub service: &'static str,
+    pub child: Vec<&'static str>,
+    pub incident: Vec<&'static str>,
 }
 
 /// The taxonomy: provinces and districts, incident categories with legal references, and every code list.
@@ -183,5 +208,19 @@ pub async fn get_taxonomy(
             .into_iter()
             .map(DeadlineRuleEntry::from)
             .collect(),
+        need_to_know: NeedToKnowEntry {
+            child_minimal: need_to_know::CHILD_MINIMAL.to_vec(),
+            incident_minimal: need_to_know::INCIDENT_MINIMAL.to_vec(),
+            referral_for_receiver: need_to_know::REFERRAL_FOR_RECEIVER.to_vec(),
+            service_profiles: need_to_know::profiles::all()
+                .into_iter()
+                .map(|profile| ServiceProfileEntry {
+                    service: profile.service.as_str(),
+                    child: profile.child.to_vec(),
+                    incident: profile.incident.to_vec(),
+                })
+                .collect(),
+            partner_access_days: state.config.partner_access_days,
+        },
     })
 }

@@ -2,7 +2,7 @@
 //! due first, paged by the last deadline's id.
 
 use chrono::NaiveDateTime;
-use cpims_domain::access::{ReadScope, RecordKind};
+use cpims_domain::access::{Grantee, ReadScope, RecordKind};
 use cpims_domain::case::ReferralStatus;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
@@ -12,7 +12,7 @@ use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::page::Page;
 use crate::schema::{complaints, deadlines, referrals};
-use crate::scope::{granting_statuses, Db};
+use crate::scope::{live_grant, Db};
 
 /// Where a deadline stands, as a filter of the work queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,13 +158,11 @@ fn visible(
                 .and(condition),
         )
     };
-    let granted = |agency: &str| {
+    let granted = |grantee: &Grantee| {
         exists(
             referrals::table
                 .filter(referrals::incident_id.eq(deadlines::record_id))
-                .filter(referrals::to_agency_id.eq(agency.to_owned()))
-                .filter(referrals::status.eq_any(granting_statuses()))
-                .filter(referrals::deleted_at.is_null()),
+                .filter(live_grant!(grantee)),
         )
     };
     let hidden: Vec<&str> = ReferralStatus::hidden_from_receiver()
@@ -181,18 +179,22 @@ fn visible(
     let incident_part: Filter = match incident_scope {
         ReadScope::Everything => incidents(Box::new(always(true))),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => incidents(Box::new(
-            deadlines::agency_id.eq(agency.clone()).or(granted(agency)),
+        ReadScope::OwnedOrGranted(grantee) => incidents(Box::new(
+            deadlines::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(granted(grantee)),
         )),
-        ReadScope::GrantedOnly(agency) => incidents(Box::new(granted(agency))),
+        ReadScope::GrantedOnly(grantee) => incidents(Box::new(granted(grantee))),
     };
     let referral_part: Filter = match referral_scope {
         ReadScope::Everything => referrals_of(Box::new(always(true))),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => referrals_of(Box::new(
-            deadlines::agency_id.eq(agency.clone()).or(received(agency)),
+        ReadScope::OwnedOrGranted(grantee) => referrals_of(Box::new(
+            deadlines::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(received(&grantee.agency_id)),
         )),
-        ReadScope::GrantedOnly(agency) => referrals_of(Box::new(received(agency))),
+        ReadScope::GrantedOnly(grantee) => referrals_of(Box::new(received(&grantee.agency_id))),
     };
     let complaints_of = |condition: Filter| -> Filter {
         Box::new(
@@ -211,10 +213,12 @@ fn visible(
     let complaint_part: Filter = match complaint_scope {
         ReadScope::Everything => complaints_of(Box::new(always(true))),
         ReadScope::Nothing => Box::new(always(false)),
-        ReadScope::OwnedOrGranted(agency) => complaints_of(Box::new(
-            deadlines::agency_id.eq(agency.clone()).or(assigned(agency)),
+        ReadScope::OwnedOrGranted(grantee) => complaints_of(Box::new(
+            deadlines::agency_id
+                .eq(grantee.agency_id.clone())
+                .or(assigned(&grantee.agency_id)),
         )),
-        ReadScope::GrantedOnly(agency) => complaints_of(Box::new(assigned(agency))),
+        ReadScope::GrantedOnly(grantee) => complaints_of(Box::new(assigned(&grantee.agency_id))),
     };
     Box::new(incident_part.or(referral_part).or(complaint_part))
 }

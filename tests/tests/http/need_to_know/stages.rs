@@ -1,0 +1,417 @@
+//! The role x stage x field matrix: for every service code and every referral status, the fields a
+//! receiving partner gets through GET, list, lookup and the change feed are exactly its view's.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cpims_tests::TestApp;
+use reqwest::Method;
+use serde_json::Value;
+
+use super::*;
+
+struct Case {
+    service: &'static str,
+    child: Value,
+    incident: Value,
+    referral: Value,
+}
+
+/// Every read path's view of one case, as the partner gets it.
+async fn check_views(
+    app: &TestApp,
+    partner: &str,
+    cases: &[Case],
+    expected: impl Fn(&Case) -> (BTreeSet<String>, BTreeSet<String>),
+    stage: &str,
+) {
+    let children = app
+        .call(Method::GET, "/api/v1/children?limit=500", partner, None)
+        .await;
+    let incidents = app
+        .call(Method::GET, "/api/v1/incidents?limit=500", partner, None)
+        .await;
+    let feed = app
+        .call(
+            Method::GET,
+            "/api/v1/sync/changes?limit=1000",
+            partner,
+            None,
+        )
+        .await;
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    let latest: BTreeMap<String, Value> = feed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| (entry["id"].as_str().unwrap().to_owned(), entry.clone()))
+        .collect();
+    let listed = |list: &Value, id: &str| {
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|record| record["id"] == id)
+            .cloned()
+    };
+    for case in cases {
+        let (child_fields, incident_fields) = expected(case);
+        let child_id = case.child["id"].as_str().unwrap();
+        let incident_id = case.incident["id"].as_str().unwrap();
+        let what = format!("{} while {stage}", case.service);
+        let got = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/children/{child_id}"),
+                partner,
+                None,
+            )
+            .await;
+        assert_eq!(got.status, 200, "{what}: {}", got.body);
+        assert_eq!(keys(&got.body), child_fields, "child GET, {what}");
+        let got = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/incidents/{incident_id}"),
+                partner,
+                None,
+            )
+            .await;
+        assert_eq!(got.status, 200, "{what}: {}", got.body);
+        assert_eq!(keys(&got.body), incident_fields, "incident GET, {what}");
+        let in_list =
+            listed(&children.body, child_id).unwrap_or_else(|| panic!("child list, {what}"));
+        assert_eq!(keys(&in_list), child_fields, "child list, {what}");
+        let in_list =
+            listed(&incidents.body, incident_id).unwrap_or_else(|| panic!("incident list, {what}"));
+        assert_eq!(keys(&in_list), incident_fields, "incident list, {what}");
+        let fed = &latest[child_id];
+        assert_eq!(fed["change"], "upsert", "{what}");
+        assert_eq!(keys(&fed["record"]), child_fields, "child feed, {what}");
+        let fed = &latest[incident_id];
+        assert_eq!(
+            keys(&fed["record"]),
+            incident_fields,
+            "incident feed, {what}"
+        );
+        let referral = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/api/v1/referrals/{}",
+                    case.referral["id"].as_str().unwrap()
+                ),
+                partner,
+                None,
+            )
+            .await;
+        assert_eq!(referral.status, 200);
+        for withheld in ["external_id", "created_by"] {
+            assert!(
+                referral.body.get(withheld).is_none(),
+                "referral {withheld}, {what}"
+            );
+        }
+    }
+    // A lookup finds a child only when the view includes the field looked up.
+    let found = |reply: &cpims_tests::Reply| -> BTreeSet<String> {
+        reply.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let by_identifier = app
+        .call(
+            Method::GET,
+            "/api/v1/children?identifier=3520212345671",
+            partner,
+            None,
+        )
+        .await;
+    assert_eq!(by_identifier.status, 200, "{}", by_identifier.body);
+    let expected_ids: BTreeSet<String> = cases
+        .iter()
+        .filter(|case| expected(case).0.contains("identifier"))
+        .map(|case| case.child["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        found(&by_identifier),
+        expected_ids,
+        "identifier lookup while {stage}"
+    );
+    let by_name = app
+        .call(
+            Method::GET,
+            "/api/v1/children?name=Ayesha%20Khan",
+            partner,
+            None,
+        )
+        .await;
+    assert_eq!(by_name.status, 200, "{}", by_name.body);
+    let expected_ids: BTreeSet<String> = cases
+        .iter()
+        .filter(|case| expected(case).0.contains("family_name"))
+        .map(|case| case.child["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(found(&by_name), expected_ids, "name lookup while {stage}");
+}
+
+#[tokio::test]
+async fn every_service_shows_exactly_its_view_at_every_stage_and_nothing_after_the_grace_period() {
+    let app = TestApp::spawn().await;
+    crate::deadlines::hold(&app, "2026-11-02 10:00");
+    let cast = app.cast().await;
+    let (provider_id, partner) = provider(&app, &cast.admin).await;
+    let taxonomy = app
+        .call(Method::GET, "/api/v1/taxonomy", &cast.admin, None)
+        .await
+        .body;
+    let mut cases = Vec::new();
+    for service in SERVICES {
+        let (child, incident, referral) =
+            referred(&app, &cast.worker_a, &provider_id, service, false).await;
+        cases.push(Case {
+            service,
+            child,
+            incident,
+            referral,
+        });
+    }
+    let minimal = |_: &Case| (set(CHILD_MINIMAL), set(INCIDENT_MINIMAL));
+    check_views(&app, &partner, &cases, minimal, "pending").await;
+
+    let serving = |case: &Case| {
+        let (child, incident) = profile(&taxonomy, case.service);
+        let mut child_fields = set(CHILD_MINIMAL);
+        child_fields.extend(child);
+        let mut incident_fields = set(INCIDENT_MINIMAL);
+        incident_fields.extend(incident);
+        (child_fields, incident_fields)
+    };
+    for (status, stage) in [
+        ("accepted", "accepted"),
+        ("in_progress", "in progress"),
+        ("completed", "completed"),
+    ] {
+        for case in &mut cases {
+            case.referral = move_referral(&app, &partner, &case.referral, status).await;
+        }
+        check_views(&app, &partner, &cases, serving, stage).await;
+    }
+
+    // 29 days after completion the view stands; 31 days after, the child and incident are gone.
+    app.state.clock.advance(chrono::Duration::days(29));
+    check_views(&app, &partner, &cases, serving, "completed 29 days ago").await;
+    app.state.clock.advance(chrono::Duration::days(2));
+    let feed = app
+        .call(
+            Method::GET,
+            "/api/v1/sync/changes?limit=1000",
+            &partner,
+            None,
+        )
+        .await;
+    for case in &cases {
+        for (kind, record) in [("children", &case.child), ("incidents", &case.incident)] {
+            let id = record["id"].as_str().unwrap();
+            let got = app
+                .call(Method::GET, &format!("/api/v1/{kind}/{id}"), &partner, None)
+                .await;
+            assert_eq!(
+                got.status, 404,
+                "{kind} of {} 31 days after completion",
+                case.service
+            );
+            let fed: Vec<&Value> = feed.body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["id"] == id)
+                .collect();
+            assert!(
+                fed.iter()
+                    .all(|entry| entry["change"] == "tombstone" && entry.get("record").is_none()),
+                "{kind} feed"
+            );
+        }
+        let referral = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/api/v1/referrals/{}",
+                    case.referral["id"].as_str().unwrap()
+                ),
+                &partner,
+                None,
+            )
+            .await;
+        assert_eq!(
+            referral.status, 200,
+            "the receiver keeps its own record of the referral"
+        );
+    }
+    let children = app
+        .call(Method::GET, "/api/v1/children", &partner, None)
+        .await;
+    assert_eq!(children.body["data"], serde_json::json!([]));
+    // The owner still sees everything.
+    let owner_view = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/children/{}",
+                cases[0].child["id"].as_str().unwrap()
+            ),
+            &cast.worker_a,
+            None,
+        )
+        .await;
+    assert_eq!(owner_view.status, 200);
+    for field in [
+        "family_name",
+        "identifier",
+        "guardian_phone",
+        "external_id",
+        "created_by",
+        "urban_rural",
+    ] {
+        assert!(
+            owner_view.body.get(field).is_some(),
+            "the owner sees {field}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_narrative_needs_sharing_and_acceptance_and_declines_end_sight_at_once() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let (provider_id, partner) = provider(&app, &cast.admin).await;
+    let (_, shared_incident, shared) =
+        referred(&app, &cast.worker_a, &provider_id, "psychosocial", true).await;
+    let (_, private_incident, private) =
+        referred(&app, &cast.worker_a, &provider_id, "psychosocial", false).await;
+    let incident_path =
+        |incident: &Value| format!("/api/v1/incidents/{}", incident["id"].as_str().unwrap());
+    let pending = app
+        .call(
+            Method::GET,
+            &incident_path(&shared_incident),
+            &partner,
+            None,
+        )
+        .await;
+    assert!(pending.body.get("narrative").is_none(), "not while pending");
+    move_referral(&app, &partner, &shared, "accepted").await;
+    move_referral(&app, &partner, &private, "accepted").await;
+    let accepted = app
+        .call(
+            Method::GET,
+            &incident_path(&shared_incident),
+            &partner,
+            None,
+        )
+        .await;
+    assert_eq!(accepted.body["narrative"], "Found working at a kiln.");
+    let unshared = app
+        .call(
+            Method::GET,
+            &incident_path(&private_incident),
+            &partner,
+            None,
+        )
+        .await;
+    assert!(
+        unshared.body.get("narrative").is_none(),
+        "not shared: {}",
+        unshared.body
+    );
+
+    // The referrer stops sharing: the narrative goes with the next read.
+    let current = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/referrals/{}", shared["id"].as_str().unwrap()),
+            &cast.worker_a,
+            None,
+        )
+        .await;
+    let patched = app
+        .call_if_match(
+            Method::PATCH,
+            &format!("/api/v1/referrals/{}", shared["id"].as_str().unwrap()),
+            &cast.worker_a,
+            current.body["version"].as_i64().unwrap(),
+            serde_json::json!({"share_narrative": false}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let after = app
+        .call(
+            Method::GET,
+            &incident_path(&shared_incident),
+            &partner,
+            None,
+        )
+        .await;
+    assert!(after.body.get("narrative").is_none());
+
+    // Declined and cancelled referrals give nothing, at once.
+    let (declined_child, _, declined) =
+        referred(&app, &cast.worker_a, &provider_id, "medical", true).await;
+    move_referral(&app, &partner, &declined, "declined").await;
+    let (cancelled_child, _, cancelled) =
+        referred(&app, &cast.worker_a, &provider_id, "medical", true).await;
+    move_referral(&app, &cast.worker_a, &cancelled, "cancelled").await;
+    for child in [&declined_child, &cancelled_child] {
+        let got = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/children/{}", child["id"].as_str().unwrap()),
+                &partner,
+                None,
+            )
+            .await;
+        assert_eq!(got.status, 404);
+    }
+}
+
+#[tokio::test]
+async fn several_referrals_for_one_child_give_the_widest_current_view() {
+    let app = TestApp::spawn().await;
+    let cast = app.cast().await;
+    let (provider_id, partner) = provider(&app, &cast.admin).await;
+    let (child, incident, medical) =
+        referred(&app, &cast.worker_a, &provider_id, "medical", false).await;
+    let legal = app
+        .call(
+            Method::POST,
+            "/api/v1/referrals",
+            &cast.worker_a,
+            Some(serde_json::json!({"incident_id": incident["id"], "to_agency_id": provider_id,
+                "service": "legal_aid", "urgency": "high", "reason": "Court case", "due_by": "2099-01-01"})),
+        )
+        .await;
+    assert_eq!(legal.status, 201);
+    let child_path = format!("/api/v1/children/{}", child["id"].as_str().unwrap());
+    move_referral(&app, &partner, &medical, "accepted").await;
+    let view = app
+        .call(Method::GET, &child_path, &partner, None)
+        .await
+        .body;
+    assert!(view.get("date_of_birth").is_some(), "medical's profile");
+    assert!(
+        view.get("identifier").is_none(),
+        "legal aid is still pending"
+    );
+    move_referral(&app, &partner, &legal.body, "accepted").await;
+    let view = app
+        .call(Method::GET, &child_path, &partner, None)
+        .await
+        .body;
+    assert!(
+        view.get("identifier").is_some(),
+        "legal aid's profile too: {view}"
+    );
+}
