@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use cpims_db::repo::grants;
 use cpims_db::repo::history::HistoryEntry;
+use cpims_db::repo::transitions::Transition;
 use cpims_domain::access::{Grantee, ReadScope, RecordKind};
 use cpims_domain::need_to_know::{disclose, history_shows, view_of, Sight, View};
 use serde::Serialize;
@@ -139,6 +140,29 @@ pub fn disclose_history(
     }
     entries.retain(|entry| disclosure.shows_history(id, &entry.field, entry.changed_at));
     Ok(entries)
+}
+
+/// The status moves of one incident, as far as the caller may see them: a receiving agency sees the
+/// moves since its sight began, without their notes and closure reasons (the owner's case notes).
+pub fn disclose_transitions(
+    connection: &mut cpims_db::AnyConnection,
+    (scope, kind, now): (&ReadScope, RecordKind, NaiveDateTime),
+    (id, owner): (&str, &str),
+    mut moves: Vec<Transition>,
+) -> Result<Vec<Transition>, ApiError> {
+    let disclosure = Disclosure::of(connection, scope, kind, now, [(id, owner)])?;
+    match disclosure.sight(id) {
+        None => Err(ApiError::NotFound),
+        Some(Sight::Whole) => Ok(moves),
+        Some(Sight::Shaped(view)) => {
+            moves.retain(|one| one.occurred_at >= view.since);
+            for one in &mut moves {
+                one.note = None;
+                one.closure_reason = None;
+            }
+            Ok(moves)
+        }
+    }
 }
 
 /// One record the caller has just read under `scope`, as it may see it: whole, shaped, or (when no

@@ -67,7 +67,7 @@ pub fn cases_created(
 
 /// A referral was created, changed, moved or deleted (`event` says which). Publishes the referral to
 /// both sides (a tombstone to the receiver once it is cancelled or deleted), and the child and incident
-/// to the receiver when the referral starts or stops granting sight of them; queues the webhook event
+/// to the receiver whenever the referral grants or granted sight of them; queues the webhook event
 /// for both sides' subscriptions.
 pub fn referral_changed(
     connection: &mut AnyConnection,
@@ -97,7 +97,9 @@ pub fn referral_changed(
         published.push(change(ChangeKind::Tombstone, vec![to.clone()]));
     }
     let grants_now = !deleted && referral.status.grants_access();
-    if grants_now != granted_before {
+    // Any change to a granting referral may change what the receiver sees (its stage, the shared
+    // narrative), so the child and incident are republished to it, not only when sight begins or ends.
+    if grants_now || granted_before {
         let child = children::find_visible(
             connection,
             vault,

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use cpims_db::repo::{audit, incidents, transitions};
 use cpims_domain::access::{read_scope, RecordKind};
 
+use crate::app::disclosure::disclose_transitions;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
@@ -33,6 +34,7 @@ pub async fn incident_transitions(
     let id = parse_id(&path.into_inner())?;
     let scope = read_scope(&caller.0, RecordKind::Incident);
     let vault = state.vault.clone();
+    let now = state.clock.now();
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
@@ -41,6 +43,12 @@ pub async fn incident_transitions(
                 &vault,
                 RecordKind::Incident,
                 &incident.meta.id,
+            )?;
+            let list = disclose_transitions(
+                connection,
+                (&scope, RecordKind::Incident, now),
+                (&incident.meta.id, &incident.meta.agency_id),
+                list,
             )?;
             audit::append(
                 connection,

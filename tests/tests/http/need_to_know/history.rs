@@ -72,6 +72,58 @@ async fn a_receiving_bureau_sees_history_of_its_fields_since_the_referral() {
         );
     }
 
+    // Incident moves: the receiver sees those since the referral, without the owner's notes.
+    let incident_id = referral["incident_id"].as_str().unwrap();
+    let incident = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/incidents/{incident_id}"),
+            &cast.worker_a,
+            None,
+        )
+        .await;
+    let moved = app
+        .call_if_match(
+            Method::POST,
+            &format!("/api/v1/incidents/{incident_id}/transitions"),
+            &cast.worker_a,
+            incident.body["version"].as_i64().unwrap(),
+            json!({"status": "closed", "closure_reason": "resolved", "note": "Family relocated to Multan"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let owner_moves = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/incidents/{incident_id}/transitions"),
+            &cast.worker_a,
+            None,
+        )
+        .await;
+    assert!(owner_moves
+        .body
+        .to_string()
+        .contains("Family relocated to Multan"));
+    let receiver_moves = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/incidents/{incident_id}/transitions"),
+            &cast.worker_b,
+            None,
+        )
+        .await;
+    assert_eq!(receiver_moves.status, 200, "{}", receiver_moves.body);
+    let text = receiver_moves.body.to_string();
+    assert!(text.contains("\"to_status\":\"closed\""), "{text}");
+    assert!(
+        !text.contains("Multan") && !text.contains("resolved"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\"to_status\":\"open\""),
+        "moves before the referral are not the receiver's: {text}"
+    );
+
     // The receiving bureau's view of the child itself is the psychosocial profile, not the whole child.
     let seen = app
         .call(Method::GET, &child_path, &cast.worker_b, None)

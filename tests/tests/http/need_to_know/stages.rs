@@ -303,8 +303,33 @@ async fn the_narrative_needs_sharing_and_acceptance_and_declines_end_sight_at_on
         )
         .await;
     assert!(pending.body.get("narrative").is_none(), "not while pending");
+    let before = app
+        .call(Method::GET, "/api/v1/sync/changes", &partner, None)
+        .await;
+    let cursor = before.body["next_cursor"].as_str().unwrap().to_owned();
     move_referral(&app, &partner, &shared, "accepted").await;
     move_referral(&app, &partner, &private, "accepted").await;
+    // Acceptance widens the view, so the feed carries the incident again for the partner to re-read.
+    let since = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/sync/changes?since={cursor}"),
+            &partner,
+            None,
+        )
+        .await;
+    let refreshed = since.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["id"] == shared_incident["id"])
+        .unwrap_or_else(|| {
+            panic!(
+                "no feed entry for the incident after acceptance: {}",
+                since.body
+            )
+        });
+    assert_eq!(refreshed["record"]["narrative"], "Found working at a kiln.");
     let accepted = app
         .call(
             Method::GET,
