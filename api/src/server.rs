@@ -86,10 +86,11 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         rules: cpims_domain::deadlines::rules_in_force(&config_spans).into(),
     };
     // Records an upgrade found wrong are corrected before anyone reads them (see app::corrections).
-    let corrected = crate::app::corrections::run_pending(&state.pool, &state.vault, &state.timekeeping())
-        .map_err(|error| {
-            cpims_db::DbError::Internal(format!("correcting stored records failed: {error:?}"))
-        })?;
+    let corrected =
+        crate::app::corrections::run_pending(&state.pool, &state.vault, &state.timekeeping())
+            .map_err(|error| {
+                cpims_db::DbError::Internal(format!("correcting stored records failed: {error:?}"))
+            })?;
     if !corrected.completed.is_empty() {
         tracing::info!(
             corrections = ?corrected.completed,

@@ -48,7 +48,9 @@ pub fn run_pending(
     let mut report = CorrectionReport::default();
     for name in corrections::pending(&mut connection)? {
         let corrected = match name.as_str() {
-            LEGAL_REFERENCES_BY_PROVINCE => legal_references_by_province(&mut connection, vault, time)?,
+            LEGAL_REFERENCES_BY_PROVINCE => {
+                legal_references_by_province(&mut connection, vault, time)?
+            }
             other => {
                 tracing::warn!(correction = other, "unknown data correction left queued");
                 continue;

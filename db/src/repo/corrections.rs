@@ -19,7 +19,10 @@ diesel::table! {
 pub fn pending(connection: &mut AnyConnection) -> Result<Vec<String>, DbError> {
     Ok(data_corrections::table
         .select(data_corrections::name)
-        .order((data_corrections::queued_at.asc(), data_corrections::name.asc()))
+        .order((
+            data_corrections::queued_at.asc(),
+            data_corrections::name.asc(),
+        ))
         .load(connection)?)
 }
 

@@ -267,40 +267,28 @@ pub static CATEGORIES: &[Category] = &[
         code: "physical_violence",
         name: "Physical violence",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-            "PPC 332",
-            "PPC 337-A",
-            "PPC 337-F",
-        ],
+        legal_references: &["PPC 328-A", "PPC 332", "PPC 337-A", "PPC 337-F"],
         cites_child_protection_act: true,
     },
     Category {
         code: "cruelty",
         name: "Cruelty",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-        ],
+        legal_references: &["PPC 328-A"],
         cites_child_protection_act: true,
     },
     Category {
         code: "neglect",
         name: "Neglect",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-        ],
+        legal_references: &["PPC 328-A"],
         cites_child_protection_act: true,
     },
     Category {
         code: "abandonment",
         name: "Abandonment",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328",
-            "PPC 328-A",
-        ],
+        legal_references: &["PPC 328", "PPC 328-A"],
         cites_child_protection_act: true,
     },
     Category {
@@ -370,9 +358,7 @@ pub static CATEGORIES: &[Category] = &[
         code: "other",
         name: "Other",
         subcategories: &[],
-        legal_references: &[
-            "National Commission on the Rights of Child Act 2017",
-        ],
+        legal_references: &["National Commission on the Rights of Child Act 2017"],
         cites_child_protection_act: true,
     },
 ];

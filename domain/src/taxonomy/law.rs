@@ -9,9 +9,18 @@ use super::{category, province, PROVINCES};
 /// Provincial statutes and the province or territory whose legislature made them (a statute not
 /// listed here is federal and applies everywhere).
 pub static PROVINCIAL_STATUTES: &[(&str, &str)] = &[
-    ("ICT Child Marriage Restraint Act 2025", "Islamabad Capital Territory"),
-    ("ICT Child Protection Act 2018", "Islamabad Capital Territory"),
-    ("ICT Domestic Workers Act 2022", "Islamabad Capital Territory"),
+    (
+        "ICT Child Marriage Restraint Act 2025",
+        "Islamabad Capital Territory",
+    ),
+    (
+        "ICT Child Protection Act 2018",
+        "Islamabad Capital Territory",
+    ),
+    (
+        "ICT Domestic Workers Act 2022",
+        "Islamabad Capital Territory",
+    ),
     (
         "ICT Prohibition of Corporal Punishment Act 2021",
         "Islamabad Capital Territory",
@@ -189,7 +198,10 @@ mod tests {
     #[test]
     fn each_province_cites_its_own_child_protection_act() {
         let expected = [
-            ("Punjab", Some("Punjab Destitute and Neglected Children Act 2004")),
+            (
+                "Punjab",
+                Some("Punjab Destitute and Neglected Children Act 2004"),
+            ),
             (
                 "Khyber Pakhtunkhwa",
                 Some("KP Child Protection and Welfare Act 2010"),
@@ -304,11 +316,13 @@ mod tests {
     fn a_new_province_or_category_swaps_the_taxonomys_part_and_keeps_additions() {
         let mut stored = owned(&legal_references_for("sexual_abuse", "Punjab"));
         stored.push("Local by-law 7".to_owned());
-        let sindh = incident_legal_references("sexual_abuse", "Sindh", &stored, Some("sexual_abuse"));
+        let sindh =
+            incident_legal_references("sexual_abuse", "Sindh", &stored, Some("sexual_abuse"));
         assert!(sindh.contains(&"Sindh Child Protection Authority Act 2011".to_owned()));
         assert!(!sindh.contains(&"Punjab Destitute and Neglected Children Act 2004".to_owned()));
         assert_eq!(sindh.last().map(String::as_str), Some("Local by-law 7"));
-        let harm = incident_legal_references("online_harm", "Punjab", &stored, Some("sexual_abuse"));
+        let harm =
+            incident_legal_references("online_harm", "Punjab", &stored, Some("sexual_abuse"));
         assert_eq!(harm, owned(&["PECA 2016", "Local by-law 7"]));
     }
 }

@@ -7,8 +7,8 @@ use cpims_domain::case::{
 };
 use cpims_domain::incident::{check_category, check_incident_dates};
 use cpims_domain::location::check_location;
-use cpims_domain::taxonomy::incident_legal_references;
 use cpims_domain::records::Incident;
+use cpims_domain::taxonomy::incident_legal_references;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

@@ -92,7 +92,8 @@ pub(super) fn item_failure(
 ) -> Result<BatchResult, ApiError> {
     let errors = match error {
         ApiError::Anonymised => {
-            let mut result = BatchResult::invalid(record_type, Some(external_id.to_owned()), Vec::new());
+            let mut result =
+                BatchResult::invalid(record_type, Some(external_id.to_owned()), Vec::new());
             result.status = "conflict".to_owned();
             result.errors = vec![anonymised_error()];
             return Ok(result);
