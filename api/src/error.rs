@@ -74,6 +74,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Retention erased the record's personal data: it is never written again (409).
+    #[error("anonymised under the retention policy")]
+    Anonymised,
     #[error("cannot move from {from} to {to}")]
     IllegalTransition {
         from: String,
@@ -114,6 +117,7 @@ impl ApiError {
             self,
             ApiError::Validation(_)
                 | ApiError::Conflict(_)
+                | ApiError::Anonymised
                 | ApiError::NotFound
                 | ApiError::Forbidden
                 | ApiError::NotAllowed(_)
@@ -166,7 +170,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Anonymised | ApiError::IllegalTransition { .. } => {
+                StatusCode::CONFLICT
+            }
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

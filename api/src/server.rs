@@ -35,7 +35,8 @@ pub enum StartupError {
     },
 }
 
-/// Opens the pool, applies pending migrations and loads the signing secret.
+/// Opens the pool, applies pending migrations (and the corrections of stored records they queue) and
+/// loads the signing secret.
 pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
     let secret = crate::secrets::jwt_secret(&config)?;
     let vault = std::sync::Arc::new(crate::secrets::vault(&config)?);
@@ -72,7 +73,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         config.password_hash_concurrency,
     );
     let config_spans = config.deadline_spans.clone();
-    Ok(AppState {
+    let state = AppState {
         pool,
         analytics_pool,
         tokens,
@@ -83,7 +84,21 @@ pub fn prepare_state(config: Config) -> Result<AppState, StartupError> {
         sqlite_creates,
         clock: crate::clock::Clock::system(),
         rules: cpims_domain::deadlines::rules_in_force(&config_spans).into(),
-    })
+    };
+    // Records an upgrade found wrong are corrected before anyone reads them (see app::corrections).
+    let corrected =
+        crate::app::corrections::run_pending(&state.pool, &state.vault, &state.timekeeping())
+            .map_err(|error| {
+                cpims_db::DbError::Internal(format!("correcting stored records failed: {error:?}"))
+            })?;
+    if !corrected.completed.is_empty() {
+        tracing::info!(
+            corrections = ?corrected.completed,
+            records = corrected.corrected,
+            "corrected stored records"
+        );
+    }
+    Ok(state)
 }
 
 /// Starts serving on an already-bound listener; the returned server runs when awaited. The webhook

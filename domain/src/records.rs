@@ -20,6 +20,8 @@ pub struct RecordMeta {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub created_by: Option<String>,
+    /// When retention erased the record's personal data; such a record is never written again.
+    pub anonymised_at: Option<NaiveDateTime>,
 }
 
 /// A child; names, identifier and guardian details are personal data.

@@ -29,6 +29,15 @@ impl<'a> Actor<'a> {
         }
     }
 
+    /// Who history entries and transition rows name: the user and its agency, or for a job
+    /// `system:<job>` and `system` (no user or agency made the change).
+    pub fn author(self) -> (String, String) {
+        match self {
+            Actor::User(caller) => (caller.0.user_id.clone(), caller.0.agency_id.clone()),
+            Actor::System { job } => (format!("system:{job}"), "system".to_owned()),
+        }
+    }
+
     /// The principal's access rights, for the policy.
     pub fn principal(self) -> Result<&'a Principal, ApiError> {
         self.user().map(|caller| &caller.0)

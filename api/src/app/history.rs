@@ -6,7 +6,6 @@ use cpims_domain::access::RecordKind;
 use cpims_domain::history::diff_fields;
 use serde::Serialize;
 
-use crate::auth::Authenticated;
 use crate::error::ApiError;
 
 /// Fields that change on every write and would only clutter the history.
@@ -20,10 +19,11 @@ const UNTRACKED_FIELDS: &[&str] = &[
     "deadlines",
 ];
 
-/// The history entries of one change: one per field that differs between `old` (none for a create)
-/// and `new`; a creation's entries folded into one snapshot.
+/// The history entries of one change by the author (user id and agency id, see
+/// [`super::Actor::author`]): one per field that differs between `old` (none for a create) and `new`; a
+/// creation's entries folded into one snapshot.
 pub fn entries<T: Serialize>(
-    author: &Authenticated,
+    (changed_by, changed_by_agency_id): (&str, &str),
     kind: RecordKind,
     (record_id, version, changed_at): (&str, i64, chrono::NaiveDateTime),
     old: Option<&T>,
@@ -48,8 +48,8 @@ pub fn entries<T: Serialize>(
             field: change.field,
             old_value: Some(change.old.to_string()).filter(|_| !change.old.is_null()),
             new_value: Some(change.new.to_string()).filter(|_| !change.new.is_null()),
-            changed_by: author.0.user_id.clone(),
-            changed_by_agency_id: author.0.agency_id.clone(),
+            changed_by: changed_by.to_owned(),
+            changed_by_agency_id: changed_by_agency_id.to_owned(),
             changed_at,
         })
         .collect();

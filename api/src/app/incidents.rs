@@ -76,8 +76,8 @@ pub fn create_many(
     super::create_together(work, checked, create)
 }
 
-/// The child (as the caller sees it, if at all) must be writable by the caller and under 18 on the
-/// day of the incident.
+/// The child (as the caller sees it, if at all) must be writable by the caller, not anonymised, and
+/// under 18 on the day of the incident.
 fn check_child(
     principal: &Principal,
     child: Option<&Child>,
@@ -89,6 +89,7 @@ fn check_child(
     if !super::children::actions(principal, child).contains(&Action::Update) {
         return Err(no_such_child());
     }
+    super::refuse_anonymised(&child.meta)?;
     check_child_age_at(child.date_of_birth, incident.occurred_on)
         .map_err(|message| ApiError::validation("occurred_on", message))
 }

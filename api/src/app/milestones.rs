@@ -46,6 +46,7 @@ fn incident_for_milestones(work: &mut UnitOfWork<'_>, id: &str) -> Result<Incide
         referrals::agency_holds(work.connection(), id, &agency, &statuses, &services)?
     };
     if may_record_milestone(work.actor().principal()?, may_update, answering) {
+        super::refuse_anonymised(&incident.meta)?;
         Ok(incident)
     } else {
         Err(ApiError::NotAllowed(REFUSAL))

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod case_record;
 pub mod children;
 pub mod complaints;
+pub mod corrections;
 pub mod deadlines;
 pub mod disclosure;
 pub mod events;
@@ -54,7 +55,7 @@ pub fn check_version(current: i64, expected: Option<i64>) -> Result<(), ApiError
 }
 
 /// The record of kind `R` in the actor's scope (404 otherwise), if the actor may do `action` to it
-/// (403 otherwise).
+/// (403 otherwise) and, for any change, it is not anonymised (409 otherwise).
 pub fn find_for<R: CaseRecord>(
     work: &mut UnitOfWork<'_>,
     id: &str,
@@ -64,7 +65,19 @@ pub fn find_for<R: CaseRecord>(
     let vault = work.vault();
     let record = R::find_visible(work.connection(), vault, id, &scope)?;
     require(&R::actions(work.actor().principal()?, &record), action)?;
+    if !matches!(action, Action::Read | Action::ViewHistory | Action::Delete) {
+        refuse_anonymised(record.meta())?;
+    }
     Ok(record)
+}
+
+/// 409 for a record retention anonymised: an edit, a status move or a sync could only bring back
+/// what the retention policy erased. (Reading it, and deleting it, stay possible.)
+pub fn refuse_anonymised(meta: &RecordMeta) -> Result<(), ApiError> {
+    match meta.anonymised_at {
+        Some(_) => Err(ApiError::Anonymised),
+        None => Ok(()),
+    }
 }
 
 /// Changes a record the actor may update, at the version it last read: `edit` gives the next state
@@ -134,5 +147,6 @@ pub fn new_meta(caller: &Authenticated, now: chrono::NaiveDateTime) -> RecordMet
         created_at: now,
         updated_at: now,
         created_by: Some(caller.0.user_id.clone()),
+        anonymised_at: None,
     }
 }

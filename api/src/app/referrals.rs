@@ -45,6 +45,7 @@ pub fn create(work: &mut UnitOfWork<'_>, mut referral: Referral) -> Result<Refer
         Ok(incident)
             if incident_commands::actions(principal, &incident).contains(&Action::ReferOut) =>
         {
+            super::refuse_anonymised(&incident.meta)?;
             if incident.status == IncidentStatus::Closed {
                 errors.push(FieldError::new(
                     "incident_id",

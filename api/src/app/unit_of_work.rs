@@ -104,13 +104,14 @@ impl<'a> UnitOfWork<'a> {
     /// entry each, and the change feed; one statement per table.
     pub fn create<R: CaseRecord>(&mut self, records: &[&R]) -> Result<(), ApiError> {
         R::insert_rows(self.connection, self.vault, records).map_err(external_id_conflict)?;
-        let author = self.actor.user()?;
+        let (by, by_agency) = self.actor.author();
         let mut entries = Vec::with_capacity(records.len());
         let mut events = Vec::with_capacity(records.len());
         for record in records {
             let meta = record.meta();
             let wire = R::Wire::from((*record).clone());
             let at = (meta.id.as_str(), 1, self.time.now);
+            let author = (by.as_str(), by_agency.as_str());
             entries.extend(history::entries(author, R::KIND, at, None, &wire)?);
             events.push(self.actor.audit("create", R::KIND, &meta.id));
         }
@@ -232,7 +233,8 @@ impl<'a> UnitOfWork<'a> {
         mut after: R,
         movement: Option<StatusMove>,
     ) -> Result<R, ApiError> {
-        let author = self.actor.user()?;
+        // A job (a correction on upgrade) may write too; history and transitions then name it.
+        let (by, by_agency) = self.actor.author();
         let expected_version = before.meta().version;
         let now = self.now();
         after.meta_mut().version = expected_version + 1;
@@ -251,8 +253,8 @@ impl<'a> UnitOfWork<'a> {
                     to_status: movement.to.to_owned(),
                     note: movement.note,
                     closure_reason: movement.closure_reason,
-                    actor_user_id: author.0.user_id.clone(),
-                    actor_agency_id: author.0.agency_id.clone(),
+                    actor_user_id: by.clone(),
+                    actor_agency_id: by_agency.clone(),
                     occurred_at: now,
                 };
                 transitions::insert(self.connection, self.vault, &row)?;
@@ -263,6 +265,7 @@ impl<'a> UnitOfWork<'a> {
         let old = R::Wire::from(before.clone());
         let new = R::Wire::from(after.clone());
         let at = (meta.id.as_str(), meta.version, now);
+        let author = (by.as_str(), by_agency.as_str());
         let entries = history::entries(author, R::KIND, at, Some(&old), &new)?;
         history_rows::insert_all(self.connection, self.vault, &entries)?;
         audit::append(

@@ -42,6 +42,9 @@ struct ChildRow {
     created_by: Option<String>,
     name_index: Option<String>,
     identifier_index: Option<String>,
+    // Written only by retention (its own UPDATE); read so commands can refuse such records.
+    #[diesel(skip_insertion, skip_update)]
+    anonymised_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The blind-index purposes of children's lookups.
@@ -83,6 +86,7 @@ impl ChildRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
+            anonymised_at: meta.anonymised_at,
             name_index,
             identifier_index,
         })
@@ -110,6 +114,7 @@ impl ChildRow {
                 created_at: self.created_at,
                 updated_at: self.updated_at,
                 created_by: self.created_by,
+                anonymised_at: self.anonymised_at,
             },
             given_name,
             family_name,

@@ -56,6 +56,9 @@ struct ComplaintRow {
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
     created_by: Option<String>,
+    // Written only by retention (its own UPDATE); read so commands can refuse such records.
+    #[diesel(skip_insertion, skip_update)]
+    anonymised_at: Option<chrono::NaiveDateTime>,
 }
 
 impl ComplaintRow {
@@ -101,6 +104,7 @@ impl ComplaintRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
+            anonymised_at: meta.anonymised_at,
         })
     }
 
@@ -149,6 +153,7 @@ impl ComplaintRow {
                 created_at: self.created_at,
                 updated_at: self.updated_at,
                 created_by: self.created_by,
+                anonymised_at: self.anonymised_at,
             },
             reference: self.reference,
             received_at: self.received_at,

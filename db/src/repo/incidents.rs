@@ -45,6 +45,9 @@ struct IncidentRow {
     updated_at: chrono::NaiveDateTime,
     created_by: Option<String>,
     complaint_id: Option<String>,
+    // Written only by retention (its own UPDATE); read so commands can refuse such records.
+    #[diesel(skip_insertion, skip_update)]
+    anonymised_at: Option<chrono::NaiveDateTime>,
 }
 
 impl IncidentRow {
@@ -75,6 +78,7 @@ impl IncidentRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
+            anonymised_at: meta.anonymised_at,
             complaint_id: incident.complaint_id.clone(),
         })
     }
@@ -107,6 +111,7 @@ impl IncidentRow {
                 created_at: self.created_at,
                 updated_at: self.updated_at,
                 created_by: self.created_by,
+                anonymised_at: self.anonymised_at,
             },
             child_id: self.child_id,
             category: self.category,

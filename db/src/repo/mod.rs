@@ -5,6 +5,7 @@ pub mod audit;
 pub mod changes;
 pub mod children;
 pub mod complaints;
+pub mod corrections;
 pub mod deadlines;
 pub mod grants;
 pub mod history;

@@ -38,6 +38,9 @@ struct ReferralRow {
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
     created_by: Option<String>,
+    // Written only by retention (its own UPDATE); read so commands can refuse such records.
+    #[diesel(skip_insertion, skip_update)]
+    anonymised_at: Option<chrono::NaiveDateTime>,
 }
 
 impl ReferralRow {
@@ -64,6 +67,7 @@ impl ReferralRow {
             created_at: meta.created_at,
             updated_at: meta.updated_at,
             created_by: meta.created_by.clone(),
+            anonymised_at: meta.anonymised_at,
         })
     }
 
@@ -82,6 +86,7 @@ impl ReferralRow {
                 created_at: self.created_at,
                 updated_at: self.updated_at,
                 created_by: self.created_by,
+                anonymised_at: self.anonymised_at,
             },
             incident_id: self.incident_id,
             child_id: self.child_id,

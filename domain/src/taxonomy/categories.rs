@@ -3,7 +3,8 @@
 //! Legal references are short citation strings: "PPC" is the Pakistan Penal Code 1860
 //! (as amended, notably by the Criminal Law (Amendment) Act 2016), "PECA 2016" is the
 //! Prevention of Electronic Crimes Act 2016. Provincial statutes only apply in their own
-//! province or territory; several are listed side by side where each province has its own.
+//! province or territory; several are listed side by side where each province has its own, and
+//! [`super::law::legal_references_for`] keeps only the incident's own province's.
 
 /// A finer-grained classification within a [`Category`].
 pub struct Subcategory {
@@ -21,8 +22,12 @@ pub struct Category {
     pub name: &'static str,
     /// Sub-categories (may be empty).
     pub subcategories: &'static [Subcategory],
-    /// Legal references that apply; every entry also appears in [`LEGAL_REFERENCES`].
+    /// Legal references that apply; every entry also appears in [`LEGAL_REFERENCES`]. Provincial
+    /// statutes among them apply only to incidents in their own province (see [`super::law`]).
     pub legal_references: &'static [&'static str],
+    /// Whether the child protection act of the incident's own province applies too (each province's
+    /// act is kept with the province, not listed here, so no incident cites another province's).
+    pub cites_child_protection_act: bool,
 }
 
 /// All incident categories, in a fixed order.
@@ -77,12 +82,8 @@ pub static CATEGORIES: &[Category] = &[
             "Anti-Rape (Investigation and Trial) Act 2021",
             // Applies where the alleged offender is a juvenile.
             "Juvenile Justice System Act 2018",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
         ],
+        cites_child_protection_act: true,
     },
     Category {
         code: "sexual_exploitation",
@@ -97,12 +98,8 @@ pub static CATEGORIES: &[Category] = &[
             "PPC 377-A",
             "PPC 377-B",
             "Prevention of Trafficking in Persons Act 2018",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
         ],
+        cites_child_protection_act: true,
     },
     Category {
         code: "online_sexual_exploitation",
@@ -116,6 +113,7 @@ pub static CATEGORIES: &[Category] = &[
             "PPC 377-B",
             "PECA 2016",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "trafficking",
@@ -132,6 +130,7 @@ pub static CATEGORIES: &[Category] = &[
             "Prevention and Control of Human Trafficking Ordinance 2002",
             "Prevention of Smuggling of Migrants Act 2018",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "sale_of_child",
@@ -144,6 +143,7 @@ pub static CATEGORIES: &[Category] = &[
             "PPC 371-B",
             "Prevention of Trafficking in Persons Act 2018",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "abduction_kidnapping",
@@ -159,12 +159,14 @@ pub static CATEGORIES: &[Category] = &[
             "PPC 369",
             "Zainab Alert, Response and Recovery Act 2020",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "missing_child",
         name: "Missing child",
         subcategories: &[],
         legal_references: &["Zainab Alert, Response and Recovery Act 2020"],
+        cites_child_protection_act: false,
     },
     Category {
         code: "child_marriage",
@@ -191,6 +193,7 @@ pub static CATEGORIES: &[Category] = &[
             "Sindh Child Marriages Restraint Act 2013",
             "ICT Child Marriage Restraint Act 2025",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "child_labour",
@@ -220,6 +223,7 @@ pub static CATEGORIES: &[Category] = &[
             "KP Prohibition of Employment of Children Act 2015",
             "Balochistan Employment of Children (Prohibition and Regulation) Act 2021",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "domestic_child_labour",
@@ -232,6 +236,7 @@ pub static CATEGORIES: &[Category] = &[
             "ICT Domestic Workers Act 2022",
             "Punjab Domestic Workers Act 2019",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "bonded_labour",
@@ -243,6 +248,7 @@ pub static CATEGORIES: &[Category] = &[
             "Constitution of Pakistan Art. 11",
             "Bonded Labour System (Abolition) Act 1992",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "corporal_punishment",
@@ -255,62 +261,35 @@ pub static CATEGORIES: &[Category] = &[
             "Sindh Prohibition of Corporal Punishment Act 2016",
             "KP Child Protection and Welfare Act 2010",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "physical_violence",
         name: "Physical violence",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-            "PPC 332",
-            "PPC 337-A",
-            "PPC 337-F",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
-        ],
+        legal_references: &["PPC 328-A", "PPC 332", "PPC 337-A", "PPC 337-F"],
+        cites_child_protection_act: true,
     },
     Category {
         code: "cruelty",
         name: "Cruelty",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
-        ],
+        legal_references: &["PPC 328-A"],
+        cites_child_protection_act: true,
     },
     Category {
         code: "neglect",
         name: "Neglect",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328-A",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
-        ],
+        legal_references: &["PPC 328-A"],
+        cites_child_protection_act: true,
     },
     Category {
         code: "abandonment",
         name: "Abandonment",
         subcategories: &[],
-        legal_references: &[
-            "PPC 328",
-            "PPC 328-A",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
-        ],
+        legal_references: &["PPC 328", "PPC 328-A"],
+        cites_child_protection_act: true,
     },
     Category {
         code: "online_harm",
@@ -330,12 +309,14 @@ pub static CATEGORIES: &[Category] = &[
             },
         ],
         legal_references: &["PECA 2016"],
+        cites_child_protection_act: false,
     },
     Category {
         code: "child_in_conflict_with_law",
         name: "Child in conflict with the law",
         subcategories: &[],
         legal_references: &["PPC 82", "PPC 83", "Juvenile Justice System Act 2018"],
+        cites_child_protection_act: false,
     },
     Category {
         code: "denial_of_education",
@@ -349,6 +330,7 @@ pub static CATEGORIES: &[Category] = &[
             "KP Free Compulsory Primary and Secondary Education Act 2017",
             "Balochistan Compulsory Education Act 2014",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "birth_registration",
@@ -358,6 +340,7 @@ pub static CATEGORIES: &[Category] = &[
             "National Database and Registration Authority Ordinance 2000",
             "Births, Deaths and Marriages Registration Act 1886",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "discrimination",
@@ -369,19 +352,14 @@ pub static CATEGORIES: &[Category] = &[
             "Transgender Persons (Protection of Rights) Act 2018",
             "National Commission on the Rights of Child Act 2017",
         ],
+        cites_child_protection_act: false,
     },
     Category {
         code: "other",
         name: "Other",
         subcategories: &[],
-        legal_references: &[
-            "National Commission on the Rights of Child Act 2017",
-            "ICT Child Protection Act 2018",
-            "KP Child Protection and Welfare Act 2010",
-            "Punjab Destitute and Neglected Children Act 2004",
-            "Sindh Child Protection Authority Act 2011",
-            "Balochistan Child Protection Act 2016",
-        ],
+        legal_references: &["National Commission on the Rights of Child Act 2017"],
+        cites_child_protection_act: true,
     },
 ];
 
@@ -467,6 +445,8 @@ pub static LEGAL_REFERENCES: &[&str] = &[
     "Balochistan Child Protection Act 2016",
     "Balochistan Compulsory Education Act 2014",
     "Balochistan Employment of Children (Prohibition and Regulation) Act 2021",
+    // Gilgit-Baltistan.
+    "Gilgit-Baltistan Child Protection and Welfare Act 2013",
 ];
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The reference data every client needs: places, incident categories, legal references.
 
 pub mod categories;
+pub mod law;
 pub mod provinces;
 
 pub use categories::{Category, Subcategory, CATEGORIES, LEGAL_REFERENCES};
+pub use law::{incident_legal_references, legal_references_for};
 pub use provinces::{Province, PROVINCES};
 
 /// Looks a province or territory up by its exact name.

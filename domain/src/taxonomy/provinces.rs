@@ -9,6 +9,9 @@ pub struct Province {
     pub name: &'static str,
     /// Districts of the province, sorted alphabetically.
     pub districts: &'static [&'static str],
+    /// The province's own child protection act, cited by incidents there whose category calls for
+    /// one; `None` where we know of no such act in force.
+    pub child_protection_act: Option<&'static str>,
 }
 
 /// All provinces and territories of Pakistan, in a fixed order.
@@ -58,6 +61,7 @@ pub static PROVINCES: &[Province] = &[
             "Vehari",
             "Wazirabad",
         ],
+        child_protection_act: Some("Punjab Destitute and Neglected Children Act 2004"),
     },
     Province {
         name: "Sindh",
@@ -93,6 +97,7 @@ pub static PROVINCES: &[Province] = &[
             "Thatta",
             "Umerkot",
         ],
+        child_protection_act: Some("Sindh Child Protection Authority Act 2011"),
     },
     Province {
         name: "Khyber Pakhtunkhwa",
@@ -135,6 +140,7 @@ pub static PROVINCES: &[Province] = &[
             "Upper Dir",
             "Upper Kohistan",
         ],
+        child_protection_act: Some("KP Child Protection and Welfare Act 2010"),
     },
     Province {
         name: "Balochistan",
@@ -176,10 +182,12 @@ pub static PROVINCES: &[Province] = &[
             "Zhob",
             "Ziarat",
         ],
+        child_protection_act: Some("Balochistan Child Protection Act 2016"),
     },
     Province {
         name: "Islamabad Capital Territory",
         districts: &["Islamabad"],
+        child_protection_act: Some("ICT Child Protection Act 2018"),
     },
     Province {
         name: "Gilgit-Baltistan",
@@ -199,6 +207,10 @@ pub static PROVINCES: &[Province] = &[
             "Skardu",
             "Tangir",
         ],
+        // Act No. II of 2013 (Gazette of Pakistan, 18 September 2013). A secondary source also names a
+        // "Child Protection Response Act 2017"; we could not confirm whether it replaced the 2013 Act,
+        // so the enacted text we could read is cited.
+        child_protection_act: Some("Gilgit-Baltistan Child Protection and Welfare Act 2013"),
     },
     Province {
         name: "Azad Jammu and Kashmir",
@@ -214,6 +226,10 @@ pub static PROVINCES: &[Province] = &[
             "Poonch",
             "Sudhnoti",
         ],
+        // None: we found no enacted AJK child protection act we could confirm (one secondary source
+        // names a "Child Rights (Care and Protection) Act 2016", others report none passed), so AJK
+        // incidents cite federal law only until one is confirmed.
+        child_protection_act: None,
     },
 ];
 

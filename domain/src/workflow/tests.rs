@@ -157,6 +157,7 @@ fn referral(status: R) -> Referral {
             created_at: time,
             updated_at: time,
             created_by: None,
+            anonymised_at: None,
         },
         incident_id: "i".into(),
         child_id: "c".into(),

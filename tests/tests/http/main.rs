@@ -16,6 +16,7 @@ mod contract;
 mod conventions;
 mod deadlines;
 mod idempotency;
+mod legal_references;
 mod lifecycle;
 mod limits;
 mod log_canary;

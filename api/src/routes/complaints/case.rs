@@ -134,15 +134,12 @@ impl IncidentFacts {
     /// The incident a case made of `complaint` starts as.
     pub fn incident_of(self, complaint: &Complaint, child_id: String) -> Incident {
         let reported_on = complaint.received_at.date();
-        let legal_references = cpims_domain::taxonomy::category(&complaint.category)
-            .map(|category| {
-                category
-                    .legal_references
-                    .iter()
-                    .map(|r| (*r).to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let legal_references = cpims_domain::taxonomy::incident_legal_references(
+            &complaint.category,
+            &complaint.province,
+            &[],
+            None,
+        );
         let risk_level = self.risk_level.unwrap_or(match complaint.urgency {
             Some(Urgency::Low) => RiskLevel::Low,
             Some(Urgency::High) => RiskLevel::High,

@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not register incidents", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "external_id already used", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "external_id already used, or the child was anonymised under the retention policy", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "Body not sent in time", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),

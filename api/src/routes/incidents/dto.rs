@@ -8,6 +8,7 @@ use cpims_domain::case::{
 use cpims_domain::incident::{check_category, check_incident_dates};
 use cpims_domain::location::check_location;
 use cpims_domain::records::Incident;
+use cpims_domain::taxonomy::incident_legal_references;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -47,7 +48,10 @@ pub struct IncidentInput {
     #[validate(length(max = 64))]
     #[schema(max_length = 64)]
     pub subcategory: Option<String>,
-    /// Extra legal references; the category's own references from the taxonomy are always included.
+    /// Extra legal references. The taxonomy's references of the category in the incident's province
+    /// (federal law, that province's statutes and child protection act) are always included, and
+    /// recomputed when the category or province changes; another province's statute the taxonomy
+    /// attaches to the category is dropped, anything else is kept.
     #[serde(default)]
     #[validate(length(max = 30))]
     #[schema(max_items = 30)]
@@ -128,26 +132,20 @@ impl IncidentInput {
         }
     }
 
-    /// Copies the (already validated) input onto an incident; the category's legal references are
-    /// merged with the caller's.
+    /// Copies the (already validated) input onto an incident (a new one, or the current state of the
+    /// one being edited); the taxonomy's legal references of its category and province are merged with
+    /// the caller's own.
     pub fn apply_to(self, incident: &mut Incident) {
         let text =
             |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let mut references: Vec<String> = cpims_domain::taxonomy::category(&self.category)
-            .map(|category| {
-                category
-                    .legal_references
-                    .iter()
-                    .map(|r| (*r).to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for reference in self.legal_references {
-            let reference = reference.trim().to_owned();
-            if !references.contains(&reference) {
-                references.push(reference);
-            }
-        }
+        // An edit that changes the category drops the old category's references too.
+        let previous_category = Some(incident.category.as_str()).filter(|c| !c.is_empty());
+        let references = incident_legal_references(
+            &self.category,
+            &self.province,
+            &self.legal_references,
+            previous_category,
+        );
         incident.meta.external_id = text(self.external_id);
         incident.child_id = self.child_id;
         incident.category = self.category;

@@ -32,7 +32,7 @@ use crate::state::AppState;
         (status = 403, description = "Neither the owning agency nor working a police or court referral of it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such incident in the caller's scope, or no such milestone of it", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "Body not sent in time", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already withdrawn, or the incident was anonymised under the retention policy", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),

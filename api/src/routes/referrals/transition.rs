@@ -35,7 +35,7 @@ use crate::state::AppState;
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "This side of the referral may not make this move", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Illegal transition; `allowed_next` lists the legal ones", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal transition (`allowed_next` lists the legal ones), or the referral was anonymised under the retention policy (detail: \"anonymised under the retention policy\")", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "Body not sent in time", body = Problem, content_type = "application/problem+json"),

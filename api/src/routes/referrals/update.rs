@@ -33,7 +33,7 @@ use crate::state::AppState;
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Read-only access to this referral", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "external_id already used", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "external_id already used, or the referral was anonymised under the retention policy (detail: \"anonymised under the retention policy\"; it is never changed again)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "Body not sent in time", body = Problem, content_type = "application/problem+json"),

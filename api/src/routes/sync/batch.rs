@@ -62,7 +62,11 @@ pub struct BatchResponse {
 /// Upserts children, incidents and referrals by external id. Each item is `created`, `updated`,
 /// `unchanged` (identical content: no new version, no history), `conflict` (the stored version differs
 /// from `base_version` and the content differs: nothing written, the current record returned) or
-/// `invalid` (field errors). Items are independent: one invalid item does not block the rest.
+/// `invalid` (field errors). Items are independent: one invalid item does not block the rest. An item
+/// naming a record anonymised under the retention policy (or a new record under an anonymised child or
+/// incident) is a `conflict` with the error `external_id`: "anonymised under the retention policy", the
+/// 409 of the single-record endpoints: nothing is written, and the record cannot be recreated or given
+/// back its personal fields.
 #[utoipa::path(
     post,
     path = "/api/v1/sync/batch",

@@ -22,10 +22,12 @@ pub struct BatchResult {
     pub external_id: Option<String>,
     pub id: Option<String>,
     pub version: Option<i64>,
-    /// `created`, `updated`, `unchanged`, `conflict` or `invalid`.
+    /// `created`, `updated`, `unchanged`, `conflict` or `invalid`. A `conflict` whose error is on
+    /// `external_id` ("anonymised under the retention policy") names a record retention anonymised
+    /// (or one under it): it is never written again, and `record` is its anonymised form.
     pub status: String,
     pub errors: Vec<FieldError>,
-    /// On `conflict`: the server's current record.
+    /// On `conflict` over a stored record: the server's current record.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub record: Option<Value>,
@@ -89,6 +91,13 @@ pub(super) fn item_failure(
     error: ApiError,
 ) -> Result<BatchResult, ApiError> {
     let errors = match error {
+        ApiError::Anonymised => {
+            let mut result =
+                BatchResult::invalid(record_type, Some(external_id.to_owned()), Vec::new());
+            result.status = "conflict".to_owned();
+            result.errors = vec![anonymised_error()];
+            return Ok(result);
+        }
         ApiError::Validation(errors) => errors,
         ApiError::Conflict(message) => vec![FieldError::new("external_id", message)],
         ApiError::NotFound | ApiError::Forbidden | ApiError::NotAllowed(_) => {
@@ -104,6 +113,12 @@ pub(super) fn item_failure(
         Some(external_id.to_owned()),
         errors,
     ))
+}
+
+/// Why an item naming an anonymised record (or a new record under one) is a `conflict`: the 409 the
+/// single-record endpoints answer.
+fn anonymised_error() -> FieldError {
+    FieldError::new("external_id", ApiError::Anonymised.to_string())
 }
 
 fn conflict<R: Serialize>(
@@ -137,6 +152,16 @@ pub(super) fn upsert<K: BatchKind>(
             let record = K::build(work, item.input)?;
             Ok((K::create(work, record)?, "created"))
         })?,
+        Some(current) if K::meta(&current).anonymised_at.is_some() => {
+            // Neither an update nor "unchanged": the client's copy still holds what retention erased.
+            let (id, version) = (K::meta(&current).id.clone(), K::meta(&current).version);
+            let time = work.time().clone();
+            let response = K::Response::from(current);
+            let response = one_with_deadlines(work.connection(), &time, K::KIND, response)?;
+            let mut result = conflict(kind, &ext, &id, version, response);
+            result.errors = vec![anonymised_error()];
+            return Ok(result);
+        }
         Some(current) => {
             let (id, version) = (K::meta(&current).id.clone(), K::meta(&current).version);
             let mut candidate = current.clone();

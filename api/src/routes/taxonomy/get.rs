@@ -12,6 +12,7 @@ use cpims_domain::complaint::{
 };
 use cpims_domain::deadlines::{describe_duration, rules_in_force, Applies, MilestoneType, Rule};
 use cpims_domain::need_to_know;
+use cpims_domain::taxonomy::law::statutes_of;
 use cpims_domain::taxonomy::{CATEGORIES, LEGAL_REFERENCES, PROVINCES};
 use cpims_domain::user::Role;
 use serde::Serialize;
@@ -25,6 +26,13 @@ use crate::state::AppState;
 pub struct ProvinceEntry {
     pub name: &'static str,
     pub districts: Vec<&'static str>,
+    /// The province's own child protection act: incidents there cite it where their category's
+    /// `cites_child_protection_act` is true. Null where no such act is known to be in force (Azad
+    /// Jammu and Kashmir).
+    pub child_protection_act: Option<&'static str>,
+    /// The province's statutes among the taxonomy's legal references: a category's provincial
+    /// references apply only to incidents in their own province.
+    pub legal_references: Vec<&'static str>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,7 +46,11 @@ pub struct CategoryEntry {
     pub code: &'static str,
     pub name: &'static str,
     pub subcategories: Vec<SubcategoryEntry>,
+    /// The category's references in every jurisdiction: an incident cites the federal ones and those
+    /// of its own province (see the province's `legal_references`).
     pub legal_references: Vec<&'static str>,
+    /// Whether an incident also cites its own province's `child_protection_act`.
+    pub cites_child_protection_act: bool,
 }
 
 /// A deadline rule (the operator's duration in force), so front ends can show what is timed and why.
@@ -141,7 +153,11 @@ pub struct ServiceProfileEntry {
     pub incident: Vec<&'static str>,
 }
 
-/// The taxonomy: provinces and districts, incident categories with legal references, and every code list.
+/// The taxonomy: provinces and districts (with each one's child protection act and statutes), incident
+/// categories with legal references, and every code list. An incident's `legal_references` are its
+/// category's federal references and those of its own province, plus its province's
+/// `child_protection_act` where the category's `cites_child_protection_act` is true, plus the caller's
+/// additions.
 #[utoipa::path(
     get,
     path = "/api/v1/taxonomy",
@@ -162,6 +178,8 @@ pub async fn get_taxonomy(
             .map(|province| ProvinceEntry {
                 name: province.name,
                 districts: province.districts.to_vec(),
+                child_protection_act: province.child_protection_act,
+                legal_references: statutes_of(province.name),
             })
             .collect(),
         categories: CATEGORIES
@@ -178,6 +196,7 @@ pub async fn get_taxonomy(
                     })
                     .collect(),
                 legal_references: category.legal_references.to_vec(),
+                cites_child_protection_act: category.cites_child_protection_act,
             })
             .collect(),
         legal_references: LEGAL_REFERENCES.to_vec(),
