@@ -232,22 +232,19 @@ impl CaseRecord for Referral {
     ) -> Result<(), ApiError> {
         match written {
             Written::Created(records) => records.iter().try_for_each(|referral| {
-                feed::referral_changed(c, v, referral, false, ReferralEvent::Created)
+                feed::referral_changed(c, v, referral, None, ReferralEvent::Created)
             }),
             Written::Updated { before, after } => {
-                let granted = before.status.grants_access();
-                feed::referral_changed(c, v, after, granted, ReferralEvent::Updated)
+                feed::referral_changed(c, v, after, Some(before), ReferralEvent::Updated)
             }
             Written::Moved { before, after } => {
-                let granted = before.status.grants_access();
                 let event = ReferralEvent::StatusChanged {
                     from: before.status,
                 };
-                feed::referral_changed(c, v, after, granted, event)
+                feed::referral_changed(c, v, after, Some(before), event)
             }
             Written::Deleted { gone } => {
-                let granted = gone.status.grants_access();
-                feed::referral_changed(c, v, gone, granted, ReferralEvent::Deleted)
+                feed::referral_changed(c, v, gone, Some(gone), ReferralEvent::Deleted)
             }
         }
     }

@@ -10,10 +10,16 @@ use cpims_domain::access::{ReadScope, RecordKind};
 use cpims_domain::case::ReferralStatus;
 use cpims_domain::complaint::Complaint;
 use cpims_domain::records::Referral;
+use cpims_domain::workflow::incident_follow_up;
 
 use super::events::{self, ReferralEvent};
 use super::unit_of_work::Anonymised;
 use crate::error::ApiError;
+
+/// Whether a referral in `status` lets its receiver see only enough to decide (the minimal view).
+fn deciding(status: ReferralStatus) -> bool {
+    status == ReferralStatus::Pending
+}
 
 fn audience(owner: &str, others: Vec<String>) -> Vec<String> {
     let mut audience = vec![owner.to_owned()];
@@ -73,9 +79,10 @@ pub fn referral_changed(
     connection: &mut AnyConnection,
     vault: &cpims_db::Vault,
     referral: &Referral,
-    granted_before: bool,
+    before: Option<&Referral>,
     event: ReferralEvent,
 ) -> Result<(), ApiError> {
+    let granted_before = before.is_some_and(|before| before.status.grants_access());
     events::referral_event(connection, referral, event)?;
     let deleted = event == ReferralEvent::Deleted;
     let from = referral.meta.agency_id.clone();
@@ -97,9 +104,15 @@ pub fn referral_changed(
         published.push(change(ChangeKind::Tombstone, vec![to.clone()]));
     }
     let grants_now = !deleted && referral.status.grants_access();
-    // Any change to a granting referral may change what the receiver sees (its stage, the shared
-    // narrative), so the child and incident are republished to it, not only when sight begins or ends.
-    if grants_now || granted_before {
+    // Acceptance or a change of `share_narrative` widens or narrows what the receiver sees, so the
+    // child and incident are republished to it, not only when its sight begins or ends.
+    let view_changed = grants_now
+        && before.is_some_and(|before| {
+            before.status.grants_access()
+                && (deciding(before.status) != deciding(referral.status)
+                    || before.share_narrative != referral.share_narrative)
+        });
+    if grants_now != granted_before || view_changed {
         let child = children::find_visible(
             connection,
             vault,
@@ -120,7 +133,16 @@ pub fn referral_changed(
                 incident.meta.version,
             ),
         ] {
-            let still_granted = grantees(connection, record_type, &id)?.contains(&to);
+            // The incident's own follow-up move (if this status brings one) republishes it at the
+            // version that move gives; announcing it here too would name a version already gone.
+            if view_changed
+                && grants_now == granted_before
+                && record_type == RecordKind::Incident
+                && incident_follow_up(incident.status, referral.status).is_some()
+            {
+                continue;
+            }
+            let still_granted = grants_now || grantees(connection, record_type, &id)?.contains(&to);
             let kind = match (grants_now, still_granted) {
                 (true, _) => Some(ChangeKind::Upsert),
                 (false, false) => Some(ChangeKind::Tombstone),

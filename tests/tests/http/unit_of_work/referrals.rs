@@ -89,6 +89,11 @@ async fn each_referral_move_records_itself_and_the_incident_it_carries_once_for_
         let expected_status = incident_status.unwrap_or("in_service");
         assert_eq!(current["status"], expected_status, "after {status}");
         assert_eq!(owner.next().await, expected, "owner after {status}");
+        if status == "accepted" {
+            // Acceptance widens the receiver's view (need to know): the child comes again; the
+            // incident comes with its follow-up move.
+            expected.insert(1, change("child", child_id, 1, "upsert"));
+        }
         assert_eq!(receiver.next().await, expected, "receiver after {status}");
     }
     let done = at_version(&app, &cast.worker_a, &path, 4).await;
