@@ -37,11 +37,12 @@ impl AppState {
     /// The time and rules a unit of work starting now runs with.
     pub fn timekeeping(&self) -> Timekeeping {
         Timekeeping::new(self.clock.now(), self.rules.clone())
+            .with_partner_access_days(self.config.partner_access_days)
     }
 
     /// Referrals completed at or before this instant no longer show their receiver the child and
     /// incident (`CPIMS_PARTNER_ACCESS_DAYS` before now).
     pub fn grants_completed_after(&self) -> chrono::NaiveDateTime {
-        self.clock.now() - chrono::Duration::days(i64::from(self.config.partner_access_days))
+        self.timekeeping().grants_completed_after
     }
 }

@@ -84,6 +84,7 @@ pub trait CaseRecord: Clone + Sized {
     fn publish(
         connection: &mut AnyConnection,
         vault: &Vault,
+        time: &Timekeeping,
         written: Written<'_, Self>,
     ) -> Result<(), ApiError>;
 }
@@ -91,8 +92,10 @@ pub trait CaseRecord: Clone + Sized {
 /// Children and incidents are seen by their owner and the agencies a live referral grants them to.
 fn publish_case<R: CaseRecord>(
     connection: &mut AnyConnection,
+    time: &Timekeeping,
     written: &Written<'_, R>,
 ) -> Result<(), ApiError> {
+    let cutoff = time.grants_completed_after;
     let owned = |record: &R| (record.meta().id.clone(), record.meta().agency_id.clone());
     match written {
         Written::Created(records) => {
@@ -102,12 +105,12 @@ fn publish_case<R: CaseRecord>(
         Written::Updated { after, .. } | Written::Moved { after, .. } => {
             let meta = after.meta();
             let at = (meta.id.as_str(), meta.version, meta.agency_id.as_str());
-            feed::case_changed(connection, R::KIND, at, ChangeKind::Upsert)
+            feed::case_changed(connection, R::KIND, at, ChangeKind::Upsert, cutoff)
         }
         Written::Deleted { gone } => {
             let meta = gone.meta();
             let at = (meta.id.as_str(), meta.version, meta.agency_id.as_str());
-            feed::case_changed(connection, R::KIND, at, ChangeKind::Tombstone)
+            feed::case_changed(connection, R::KIND, at, ChangeKind::Tombstone, cutoff)
         }
     }
 }
@@ -178,9 +181,10 @@ impl CaseRecord for Child {
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
+        time: &Timekeeping,
         written: Written<'_, Self>,
     ) -> Result<(), ApiError> {
-        publish_case(c, &written)
+        publish_case(c, time, &written)
     }
 }
 
@@ -200,13 +204,17 @@ impl CaseRecord for Incident {
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
+        time: &Timekeeping,
         written: Written<'_, Self>,
     ) -> Result<(), ApiError> {
-        publish_case(c, &written)?;
+        publish_case(c, time, &written)?;
         match written {
-            Written::Moved { before, after } => {
-                events::incident_status_changed(c, after, before.status)
-            }
+            Written::Moved { before, after } => events::incident_status_changed(
+                c,
+                after,
+                before.status,
+                time.grants_completed_after,
+            ),
             Written::Created(_) | Written::Updated { .. } | Written::Deleted { .. } => Ok(()),
         }
     }
@@ -228,23 +236,24 @@ impl CaseRecord for Referral {
     fn publish(
         c: &mut AnyConnection,
         v: &Vault,
+        time: &Timekeeping,
         written: Written<'_, Self>,
     ) -> Result<(), ApiError> {
         match written {
             Written::Created(records) => records.iter().try_for_each(|referral| {
-                feed::referral_changed(c, v, referral, None, ReferralEvent::Created)
+                feed::referral_changed((c, v, time), referral, None, ReferralEvent::Created)
             }),
             Written::Updated { before, after } => {
-                feed::referral_changed(c, v, after, Some(before), ReferralEvent::Updated)
+                feed::referral_changed((c, v, time), after, Some(before), ReferralEvent::Updated)
             }
             Written::Moved { before, after } => {
                 let event = ReferralEvent::StatusChanged {
                     from: before.status,
                 };
-                feed::referral_changed(c, v, after, Some(before), event)
+                feed::referral_changed((c, v, time), after, Some(before), event)
             }
             Written::Deleted { gone } => {
-                feed::referral_changed(c, v, gone, Some(gone), ReferralEvent::Deleted)
+                feed::referral_changed((c, v, time), gone, Some(gone), ReferralEvent::Deleted)
             }
         }
     }
@@ -266,6 +275,7 @@ impl CaseRecord for Complaint {
     fn publish(
         c: &mut AnyConnection,
         _: &Vault,
+        _: &Timekeeping,
         written: Written<'_, Self>,
     ) -> Result<(), ApiError> {
         match written {

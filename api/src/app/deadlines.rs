@@ -18,16 +18,32 @@ use cpims_domain::records::{Incident, Referral};
 
 use crate::error::ApiError;
 
+/// The partner access period where no configuration is at hand (the documented default).
+const DEFAULT_PARTNER_ACCESS_DAYS: i64 = 30;
+
 /// The time a unit of work runs at and the deadline rules in force (operators' durations applied).
 #[derive(Clone)]
 pub struct Timekeeping {
     pub now: NaiveDateTime,
     pub rules: Arc<[Rule]>,
+    /// Referrals completed at or before this instant no longer give their receiver sight of the child
+    /// and incident, nor a place in their change feed and webhook audiences.
+    pub grants_completed_after: NaiveDateTime,
 }
 
 impl Timekeeping {
     pub fn new(now: NaiveDateTime, rules: Arc<[Rule]>) -> Self {
-        Timekeeping { now, rules }
+        Timekeeping {
+            now,
+            rules,
+            grants_completed_after: now - Duration::days(DEFAULT_PARTNER_ACCESS_DAYS),
+        }
+    }
+
+    /// The same time with the operator's partner access period (`CPIMS_PARTNER_ACCESS_DAYS`).
+    pub fn with_partner_access_days(mut self, days: u32) -> Self {
+        self.grants_completed_after = self.now - Duration::days(i64::from(days));
+        self
     }
 
     /// How long before its due time a deadline of `rule` is due soon.

@@ -81,6 +81,7 @@ pub fn incident_status_changed(
     connection: &mut AnyConnection,
     incident: &Incident,
     from: IncidentStatus,
+    grants_completed_after: chrono::NaiveDateTime,
 ) -> Result<(), ApiError> {
     let mut payload = base(
         "incident.status_changed",
@@ -92,7 +93,12 @@ pub fn incident_status_changed(
     payload["from_status"] = json!(from.as_str());
     payload["agency_id"] = json!(incident.meta.agency_id);
     let mut audience = vec![incident.meta.agency_id.clone()];
-    for agency in grantees(connection, RecordKind::Incident, &incident.meta.id)? {
+    for agency in grantees(
+        connection,
+        RecordKind::Incident,
+        &incident.meta.id,
+        grants_completed_after,
+    )? {
         if !audience.contains(&agency) {
             audience.push(agency);
         }

@@ -3,6 +3,7 @@
 //! agency that has just lost sight of a record. Referral changes also queue their webhook events here,
 //! in the same transaction.
 
+use chrono::NaiveDateTime;
 use cpims_db::repo::changes::{self, grantees, ChangeKind, NewChange};
 use cpims_db::repo::{children, incidents};
 use cpims_db::AnyConnection;
@@ -12,6 +13,7 @@ use cpims_domain::complaint::Complaint;
 use cpims_domain::records::Referral;
 use cpims_domain::workflow::incident_follow_up;
 
+use super::deadlines::Timekeeping;
 use super::events::{self, ReferralEvent};
 use super::unit_of_work::Anonymised;
 use crate::error::ApiError;
@@ -38,8 +40,12 @@ pub fn case_changed(
     record_type: RecordKind,
     (id, version, owner): (&str, i64, &str),
     change: ChangeKind,
+    grants_completed_after: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let audience = audience(owner, grantees(connection, record_type, id)?);
+    let audience = audience(
+        owner,
+        grantees(connection, record_type, id, grants_completed_after)?,
+    );
     let change = NewChange {
         record_type,
         record_id: id.to_owned(),
@@ -76,8 +82,7 @@ pub fn cases_created(
 /// to the receiver whenever the referral grants or granted sight of them; queues the webhook event
 /// for both sides' subscriptions.
 pub fn referral_changed(
-    connection: &mut AnyConnection,
-    vault: &cpims_db::Vault,
+    (connection, vault, time): (&mut AnyConnection, &cpims_db::Vault, &Timekeeping),
     referral: &Referral,
     before: Option<&Referral>,
     event: ReferralEvent,
@@ -142,7 +147,9 @@ pub fn referral_changed(
             {
                 continue;
             }
-            let still_granted = grants_now || grantees(connection, record_type, &id)?.contains(&to);
+            let still_granted = grants_now
+                || grantees(connection, record_type, &id, time.grants_completed_after)?
+                    .contains(&to);
             let kind = match (grants_now, still_granted) {
                 (true, _) => Some(ChangeKind::Upsert),
                 (false, false) => Some(ChangeKind::Tombstone),

@@ -118,7 +118,12 @@ impl<'a> UnitOfWork<'a> {
         history_rows::insert_all(self.connection, self.vault, &entries)?;
         audit::append(self.connection, &events)?;
         R::keep_deadlines(self.connection, &self.time, &Written::Created(records))?;
-        R::publish(self.connection, self.vault, Written::Created(records))
+        R::publish(
+            self.connection,
+            self.vault,
+            &self.time,
+            Written::Created(records),
+        )
     }
 
     /// Stores `after` as the next version of `before`; answers what was stored.
@@ -184,7 +189,7 @@ impl<'a> UnitOfWork<'a> {
             after: &after,
         };
         R::keep_deadlines(self.connection, &self.time, &written)?;
-        R::publish(self.connection, self.vault, written)?;
+        R::publish(self.connection, self.vault, &self.time, written)?;
         Ok(after)
     }
 
@@ -198,7 +203,7 @@ impl<'a> UnitOfWork<'a> {
         gone.meta_mut().version += 1;
         let written = Written::Deleted { gone: &gone };
         R::keep_deadlines(self.connection, &self.time, &written)?;
-        R::publish(self.connection, self.vault, written)
+        R::publish(self.connection, self.vault, &self.time, written)
     }
 
     /// Records that retention erased the personal data of records in place (the rows are rewritten by
@@ -219,6 +224,7 @@ impl<'a> UnitOfWork<'a> {
                         record.kind,
                         (&record.id, record.version, &record.owner),
                         ChangeKind::Upsert,
+                        self.time.grants_completed_after,
                     )?
                 }
                 RecordKind::Referral => referrals.push(record),
@@ -284,7 +290,7 @@ impl<'a> UnitOfWork<'a> {
             }
         };
         R::keep_deadlines(self.connection, &self.time, &written)?;
-        R::publish(self.connection, self.vault, written)?;
+        R::publish(self.connection, self.vault, &self.time, written)?;
         Ok(after)
     }
 }

@@ -3,13 +3,14 @@
 //! [`sequence_pending`] numbers them, and every read of the feed first settles what is pending.
 
 use cpims_domain::access::RecordKind;
+use cpims_domain::case::ReferralStatus;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::DbError;
 use crate::repo::sequencer::settle;
 use crate::schema::{change_feed, change_feed_head, change_inbox, referrals};
-use crate::scope::granting_statuses;
+use crate::scope::open_granting_statuses;
 
 /// Whether the record exists for the audience after this change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,13 +167,27 @@ pub fn since(
 }
 
 /// Agencies holding a live referral grant on a child or an incident.
+///
+/// A completed referral counts only when it was completed after `completed_after` (the partner access
+/// period), as in the read scope.
 pub fn grantees(
     connection: &mut AnyConnection,
     record_type: RecordKind,
     id: &str,
+    completed_after: chrono::NaiveDateTime,
 ) -> Result<Vec<String>, DbError> {
     let query = referrals::table
-        .filter(referrals::status.eq_any(granting_statuses()))
+        .filter(
+            referrals::status
+                .eq_any(open_granting_statuses())
+                .or(referrals::status
+                    .eq(ReferralStatus::Completed.as_str())
+                    .and(
+                        referrals::completed_at
+                            .assume_not_null()
+                            .gt(completed_after),
+                    )),
+        )
         .filter(referrals::deleted_at.is_null())
         .select(referrals::to_agency_id)
         .distinct()

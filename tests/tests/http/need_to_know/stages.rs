@@ -255,6 +255,31 @@ async fn every_service_shows_exactly_its_view_at_every_stage_and_nothing_after_t
         .call(Method::GET, "/api/v1/children", &partner, None)
         .await;
     assert_eq!(children.body["data"], serde_json::json!([]));
+    // Later changes no longer reach the partner's feed at all.
+    let cursor = feed.body["next_cursor"].as_str().unwrap().to_owned();
+    let child_path = format!(
+        "/api/v1/children/{}",
+        cases[0].child["id"].as_str().unwrap()
+    );
+    let patched = app
+        .call_if_match(
+            Method::PATCH,
+            &child_path,
+            &cast.worker_a,
+            1,
+            serde_json::json!({"languages": ["ur", "pa"]}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let later = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/sync/changes?since={cursor}"),
+            &partner,
+            None,
+        )
+        .await;
+    assert_eq!(later.body["data"], serde_json::json!([]), "{}", later.body);
     // The owner still sees everything.
     let owner_view = app
         .call(
