@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDateTime;
 
+pub mod purpose;
+
 use crate::case::ReferralStatus;
 use crate::principal::Principal;
 use crate::user::Role;
