@@ -47,6 +47,9 @@ pub struct Problem {
     /// On 409 for an illegal status transition: the statuses the record may move to now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_next: Option<Vec<String>>,
+    /// On 428 for a nation-wide read without a stated purpose: the purposes that may be stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purposes: Option<Vec<String>>,
 }
 
 /// How long a client should wait after a 503 (a database failover or restart takes seconds).
@@ -87,6 +90,13 @@ pub enum ApiError {
     PreconditionFailed { current: i64 },
     #[error("If-Match header with the record's ETag is required")]
     PreconditionRequired,
+    /// An administrator or a monitor read another agency's records without stating why.
+    #[error(
+        "reading another agency's records needs a purpose: send `X-Access-Purpose: <purpose>` \
+         (optionally `<purpose>; ref=<reference>`) or the `purpose` query parameter (optionally \
+         with `purpose_reference`), naming one of `purposes`"
+    )]
+    PurposeRequired,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("the request body did not arrive in time")]
@@ -150,6 +160,12 @@ impl ApiError {
             ApiError::IllegalTransition { allowed, .. } => Some(allowed.clone()),
             _ => None,
         };
+        let purposes = matches!(self, ApiError::PurposeRequired).then(|| {
+            cpims_domain::access::purpose::AccessPurpose::codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        });
         Problem {
             problem_type: "about:blank".to_owned(),
             title,
@@ -157,6 +173,7 @@ impl ApiError {
             detail,
             errors,
             allowed_next,
+            purposes,
         }
     }
 }
@@ -174,7 +191,9 @@ impl ResponseError for ApiError {
                 StatusCode::CONFLICT
             }
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionRequired | ApiError::PurposeRequired => {
+                StatusCode::PRECONDITION_REQUIRED
+            }
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -82,7 +82,7 @@ use crate::routes::{
         webhooks::deliveries::webhook_deliveries,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerScheme, &CommaSeparatedLists, &IdempotencyKeys, &RetryAfter),
+    modifiers(&BearerScheme, &CommaSeparatedLists, &IdempotencyKeys, &AccessPurposes, &RetryAfter),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Tokens and the caller's identity"),
@@ -183,6 +183,128 @@ impl Modify for IdempotencyKeys {
     }
 }
 
+/// The reads of children, incidents and referrals that take a purpose of access (`Purpose` in their
+/// handler, `app/purpose.rs`): each declares the `X-Access-Purpose` header, the `purpose` and
+/// `purpose_reference` query parameters, the 422 a malformed one answers and the 428 of a nation-wide
+/// read without one.
+pub const PURPOSE_OPERATIONS: &[&str] = &[
+    "/api/v1/children",
+    "/api/v1/children/{id}",
+    "/api/v1/children/{id}/history",
+    "/api/v1/children/{id}/access-log",
+    "/api/v1/incidents",
+    "/api/v1/incidents/{id}",
+    "/api/v1/incidents/{id}/history",
+    "/api/v1/incidents/{id}/transitions",
+    "/api/v1/referrals",
+    "/api/v1/referrals/{id}",
+    "/api/v1/referrals/{id}/history",
+    "/api/v1/referrals/{id}/transitions",
+    "/api/v1/sync/changes",
+];
+
+struct AccessPurposes;
+
+impl Modify for AccessPurposes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use cpims_domain::access::purpose::{AccessPurpose, MAX_REFERENCE_CHARS};
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{
+            ContentBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, Type,
+        };
+        let codes = AccessPurpose::codes();
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        let text = |pattern: String, max: usize| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(max))
+                .pattern(Some(pattern))
+        };
+        let codes_pattern = codes.join("|");
+        // The header's reference is visible ASCII (header values are), trimmed at both ends.
+        let header = ParameterBuilder::new()
+            .name(crate::extract::purpose::PURPOSE_HEADER)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Why an administrator or a monitor reads records of another agency: `<purpose>` or \
+                 `<purpose>; ref=<reference>` (a file or order number, up to 100 characters). \
+                 Needed (else 428) when any record answered belongs to another agency; recorded in \
+                 the audit entry of the read. Or use the `purpose` query parameter, not both.",
+            ))
+            .schema(Some(text(
+                format!(
+                    "^({codes_pattern})(; ?ref=[\\x21-\\x7E]([\\x20-\\x7E]{{0,{}}}[\\x21-\\x7E])?)?$",
+                    MAX_REFERENCE_CHARS - 2
+                ),
+                codes.iter().map(|code| code.len()).max().unwrap_or(0) + 6 + MAX_REFERENCE_CHARS,
+            )))
+            .build();
+        let purpose = ParameterBuilder::new()
+            .name(crate::extract::purpose::PURPOSE_PARAMETER)
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(
+                "The purpose of access, as the X-Access-Purpose header states it (not both).",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(codes.clone())),
+            ))
+            .build();
+        let reference = ParameterBuilder::new()
+            .name(crate::extract::purpose::REFERENCE_PARAMETER)
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(
+                "With `purpose` only: a reference for it (a complaint or court order number), 1 to \
+                 100 characters, no control characters. Stored in the audit entry, never logged.",
+            ))
+            .schema(Some(text(
+                "^[^\\x00-\\x1F\\x7F-\\x9F]+$".to_owned(),
+                MAX_REFERENCE_CHARS,
+            )))
+            .build();
+        for path in PURPOSE_OPERATIONS {
+            let Some(operation) = openapi
+                .paths
+                .paths
+                .get_mut(*path)
+                .and_then(|item| item.get.as_mut())
+            else {
+                continue;
+            };
+            let parameters = operation.parameters.get_or_insert_with(Vec::new);
+            parameters.extend([header.clone(), purpose.clone(), reference.clone()]);
+            let responses = &mut operation.responses.responses;
+            responses.entry("422".to_owned()).or_insert_with(|| {
+                problem("A malformed purpose of access (X-Access-Purpose, purpose, purpose_reference)")
+                    .into()
+            });
+            responses.insert(
+                "428".to_owned(),
+                problem(
+                    "An administrator's or a monitor's read of another agency's records without a \
+                     purpose of access; `purposes` lists the accepted ones",
+                )
+                .into(),
+            );
+        }
+    }
+}
+
 /// Every 429 and 503 a handler answers carries `Retry-After` (seconds): the contract says so on each,
 /// so clients back off by it. `/readyz` is for orchestrators, which poll on their own schedule.
 struct RetryAfter;
@@ -230,4 +352,34 @@ pub fn openapi_json() -> String {
     let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_read_that_takes_a_purpose_declares_it_and_its_428() {
+        let document = ApiDoc::openapi();
+        for path in PURPOSE_OPERATIONS {
+            let operation = document
+                .paths
+                .paths
+                .get(*path)
+                .and_then(|item| item.get.as_ref());
+            let Some(operation) = operation else {
+                panic!("{path}: no GET operation");
+            };
+            let names: Vec<&str> = operation
+                .parameters
+                .iter()
+                .flatten()
+                .map(|parameter| parameter.name.as_str())
+                .collect();
+            for name in ["X-Access-Purpose", "purpose", "purpose_reference"] {
+                assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{path}: {name}");
+            }
+            assert!(operation.responses.responses.contains_key("428"), "{path}");
+        }
+    }
 }

@@ -88,7 +88,8 @@ impl Authenticated {
             record_type: record_type.map(str::to_owned),
             record_id: record_id.map(str::to_owned),
             request_id: self.1.clone(),
-            detail: None,
+            // The purpose this caller stated for the read (`app/purpose.rs`); hashed with the entry.
+            detail: self.2.as_ref().map(super::purpose::purpose_detail),
         }
     }
 

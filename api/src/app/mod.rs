@@ -20,6 +20,7 @@ pub mod feed;
 pub mod history;
 pub mod incidents;
 pub mod milestones;
+pub mod purpose;
 pub mod referrals;
 pub mod retention;
 pub mod unit_of_work;

@@ -8,15 +8,22 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use cpims_db::repo::users;
+use cpims_domain::access::purpose::StatedPurpose;
 use cpims_domain::principal::Principal;
 
 use crate::error::ApiError;
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
-/// The authenticated caller, with the id of the request being served (for audit entries).
+/// The authenticated caller, with the id of the request being served and the purpose of access it
+/// stated (both for audit entries). The purpose is attached by [`Authenticated::reading`] once the
+/// records read are known (`app/purpose.rs`); the extractor leaves it empty.
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Principal, pub Option<String>);
+pub struct Authenticated(
+    pub Principal,
+    pub Option<String>,
+    pub Option<StatedPurpose>,
+);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
@@ -56,7 +63,7 @@ impl FromRequest for Authenticated {
                 role: user.role,
                 grants_completed_after: state.grants_completed_after(),
             };
-            Ok(Authenticated(principal, request_id))
+            Ok(Authenticated(principal, request_id, None))
         })
     }
 }

@@ -4,6 +4,7 @@ pub mod json;
 pub mod list_query;
 pub mod params;
 pub mod patch;
+pub mod purpose;
 
 use actix_web::error::QueryPayloadError;
 use actix_web::HttpRequest;

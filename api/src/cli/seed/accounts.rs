@@ -244,7 +244,7 @@ fn agency_from(
 
 /// A demo user acting as if it had called the API, marked as the seed in the audit log.
 pub fn seed_actor(principal: Principal) -> Authenticated {
-    Authenticated(principal, Some(SEED_REQUEST_ID.to_owned()))
+    Authenticated(principal, Some(SEED_REQUEST_ID.to_owned()), None)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use cpims_domain::audit::ChainReport;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::purpose::recorded_purpose;
 use crate::error::ApiError;
 use crate::extract::params::{decode_seq_cursor, encode_seq_cursor, DEFAULT_LIMIT, MAX_LIMIT};
 
@@ -25,13 +26,21 @@ pub struct AuditEntryResponse {
     pub record_id: Option<String>,
     pub request_id: Option<String>,
     pub detail: Option<String>,
+    /// On a read by an administrator or a monitor: the purpose of access it stated (read from
+    /// `detail`, where the chain records it).
+    pub purpose: Option<String>,
+    /// The reference stated with the purpose, if any.
+    pub purpose_reference: Option<String>,
     /// hex(SHA-256(previous hash || entry)).
     pub hash: String,
 }
 
 impl From<AuditRow> for AuditEntryResponse {
     fn from(row: AuditRow) -> Self {
+        let (purpose, purpose_reference) = recorded_purpose(row.detail.as_deref());
         AuditEntryResponse {
+            purpose,
+            purpose_reference,
             seq: row.seq,
             occurred_at: row.occurred_at,
             actor_user_id: row.actor_user_id,
@@ -100,6 +109,12 @@ pub struct AccessLogQuery {
     /// The `next_cursor` of the previous page: an entry's `seq`; the entries below it follow.
     #[param(pattern = "^[0-9]{1,18}$")]
     pub cursor: Option<String>,
+    /// Read by the `Purpose` extractor (`extract/purpose.rs`), which the contract documents on every
+    /// operation that takes it; here only so that the query is not refused as unknown.
+    #[param(ignore)]
+    pub purpose: Option<String>,
+    #[param(ignore)]
+    pub purpose_reference: Option<String>,
 }
 
 /// The result of walking the whole hash chain.

@@ -10,6 +10,7 @@ use cpims_domain::user::Role;
 
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
 use crate::routes::audit::dto::{audit_page, AccessLogQuery, AuditList};
@@ -36,6 +37,7 @@ use crate::state::AppState;
 pub async fn child_access_log(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
     query: web::Query<AccessLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -49,6 +51,7 @@ pub async fn child_access_log(
             if !may_view_access_log(&caller.0, &child) {
                 return Err(ApiError::Forbidden);
             }
+            let caller = caller.reading(&purpose, [child.meta.agency_id.as_str()])?;
             let filter = AuditFilter {
                 record_type: Some(RecordKind::Child.as_str().to_owned()),
                 record_id: Some(child.meta.id.clone()),

@@ -8,6 +8,7 @@ use super::dto::{ChildList, ChildListQuery, ChildResponse};
 use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
 use crate::state::AppState;
@@ -29,6 +30,7 @@ use crate::state::AppState;
 pub async fn list_children(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     query: web::Query<ChildListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
@@ -59,6 +61,8 @@ pub async fn list_children(
     let (data, next_after) = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = children::list(connection, &vault, &scope, &filter, &page)?;
+            let owners = page.items.iter().map(|c| [c.meta.agency_id.as_str()]);
+            let caller = caller.reading_all(&purpose, owners)?;
             let responses: Vec<ChildResponse> =
                 page.items.into_iter().map(ChildResponse::from).collect();
             let (data, seen) = disclose_page(

@@ -10,6 +10,7 @@ use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
@@ -33,6 +34,7 @@ use crate::state::AppState;
 pub async fn get_incident(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
@@ -60,6 +62,7 @@ pub async fn get_incident(
         .await,
     )
     .await?;
+    let caller = caller.reading(&purpose, [incident.agency_id.as_str()])?;
     // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
     state
         .read_audit

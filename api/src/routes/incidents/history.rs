@@ -8,6 +8,7 @@ use crate::app::disclosure::disclose_history;
 use crate::app::execute::with_connection;
 use crate::app::require;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
 use crate::routes::changes::HistoryList;
@@ -31,6 +32,7 @@ use crate::state::AppState;
 pub async fn incident_history(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
@@ -40,6 +42,7 @@ pub async fn incident_history(
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
+            let caller = caller.reading(&purpose, [incident.meta.agency_id.as_str()])?;
             require(
                 &crate::app::incidents::actions(&caller.0, &incident),
                 Action::ViewHistory,

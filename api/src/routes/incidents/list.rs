@@ -8,6 +8,7 @@ use super::dto::{IncidentList, IncidentListQuery, IncidentResponse};
 use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
 use crate::routes::deadlines::dto::with_deadlines;
@@ -30,6 +31,7 @@ use crate::state::AppState;
 pub async fn list_incidents(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     query: web::Query<IncidentListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
@@ -56,6 +58,8 @@ pub async fn list_incidents(
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = incidents::list(connection, &vault, &scope, &filter, &page)?;
+            let owners = page.items.iter().map(|i| [i.meta.agency_id.as_str()]);
+            let caller = caller.reading_all(&purpose, owners)?;
             let responses = page.items.into_iter().map(IncidentResponse::from).collect();
             let data = with_deadlines(connection, &time, RecordKind::Incident, responses)?;
             let (data, seen) = disclose_page(

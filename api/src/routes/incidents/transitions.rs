@@ -7,6 +7,7 @@ use cpims_domain::access::{read_scope, RecordKind};
 use crate::app::disclosure::disclose_transitions;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
 use crate::routes::changes::TransitionList;
@@ -29,6 +30,7 @@ use crate::state::AppState;
 pub async fn incident_transitions(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
@@ -38,6 +40,7 @@ pub async fn incident_transitions(
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let incident = incidents::find_visible(connection, &vault, &id, &scope)?;
+            let caller = caller.reading(&purpose, [incident.meta.agency_id.as_str()])?;
             let list = transitions::of_record(
                 connection,
                 &vault,

@@ -80,6 +80,7 @@ pub async fn file_public_complaint(
             grants_completed_after: state.grants_completed_after(),
         },
         request_id,
+        None,
     );
     let mut random = [0u8; TRACKING_CODE_BYTES];
     rand::Rng::fill(&mut rand::thread_rng(), &mut random);

@@ -221,6 +221,12 @@ pub struct ReferralListQuery {
         pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
     )]
     pub cursor: Option<String>,
+    /// Read by the `Purpose` extractor (`extract/purpose.rs`), which the contract documents on every
+    /// operation that takes it; here only so that the query is not refused as unknown.
+    #[param(ignore)]
+    pub purpose: Option<String>,
+    #[param(ignore)]
+    pub purpose_reference: Option<String>,
 }
 
 /// A status change: the receiving agency accepts, declines, starts (`in_progress`) and completes; the

@@ -10,6 +10,7 @@ use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
@@ -33,6 +34,7 @@ use crate::state::AppState;
 pub async fn get_referral(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
@@ -60,6 +62,8 @@ pub async fn get_referral(
         .await,
     )
     .await?;
+    let agencies = [referral.from_agency_id.as_str(), referral.to_agency_id.as_str()];
+    let caller = caller.reading(&purpose, agencies)?;
     // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
     state
         .read_audit

@@ -9,6 +9,7 @@ use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::app::today;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
 use crate::routes::deadlines::dto::with_deadlines;
@@ -32,6 +33,7 @@ use crate::state::AppState;
 pub async fn list_referrals(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     query: web::Query<ReferralListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
@@ -56,6 +58,8 @@ pub async fn list_referrals(
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
+            let parties = page.items.iter().map(|r| [r.meta.agency_id.as_str(), r.to_agency_id.as_str()]);
+            let caller = caller.reading_all(&purpose, parties)?;
             let responses = page.items.into_iter().map(ReferralResponse::from).collect();
             let data = with_deadlines(connection, &time, RecordKind::Referral, responses)?;
             let (data, seen) = disclose_page(

@@ -6,6 +6,7 @@ use cpims_domain::access::{read_scope, RecordKind};
 
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
 use crate::routes::changes::TransitionList;
@@ -28,6 +29,7 @@ use crate::state::AppState;
 pub async fn referral_transitions(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path.into_inner())?;
@@ -36,6 +38,8 @@ pub async fn referral_transitions(
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
+            let agencies = [referral.meta.agency_id.as_str(), referral.to_agency_id.as_str()];
+            let caller = caller.reading(&purpose, agencies)?;
             let list = transitions::of_record(
                 connection,
                 &vault,

@@ -13,6 +13,7 @@ use crate::app::deadlines::Timekeeping;
 use crate::app::disclosure::Disclosure;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
+use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{decode_seq_cursor, encode_seq_cursor};
 use crate::routes::children::dto::ChildResponse;
@@ -37,6 +38,12 @@ pub struct ChangesQuery {
     /// Page size, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// Read by the `Purpose` extractor (`extract/purpose.rs`), which the contract documents on every
+    /// operation that takes it; here only so that the query is not refused as unknown.
+    #[param(ignore)]
+    pub purpose: Option<String>,
+    #[param(ignore)]
+    pub purpose_reference: Option<String>,
 }
 
 /// One change.
@@ -83,6 +90,7 @@ pub struct ChangeList {
 pub async fn changes(
     state: web::Data<AppState>,
     caller: Authenticated,
+    purpose: Purpose,
     query: web::Query<ChangesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let audience = match caller.0.role {
@@ -109,6 +117,7 @@ pub async fn changes(
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let entries = since(connection, after, limit, audience.as_deref())?;
+            let caller = caller.reading_all(&purpose, case_record_audiences(&entries))?;
             let mut items = Vec::with_capacity(entries.len());
             let mut reads = Vec::new();
             for entry in &entries {
@@ -153,6 +162,18 @@ pub async fn changes(
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// For each change that may carry a child, an incident or a referral, the agencies it belongs to
+/// (its audience): what decides whether a nation-wide reader needs a purpose. Tombstones carry no
+/// record; complaints are not case records.
+fn case_record_audiences(
+    entries: &[cpims_db::repo::changes::ChangeRow],
+) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+    entries
+        .iter()
+        .filter(|entry| entry.change == "upsert" && entry.record_type != RecordKind::Complaint.as_str())
+        .map(|entry| entry.audience.split(',').filter(|agency| !agency.is_empty()))
 }
 
 /// The record as the caller may see it now (with its deadlines), or `None` when it is gone or out of
