@@ -23,6 +23,7 @@ mod log_canary;
 mod login_throttle;
 mod need_to_know;
 mod protection;
+mod purpose;
 mod rate_limits;
 mod schema;
 mod seed;
