@@ -290,8 +290,10 @@ impl Modify for AccessPurposes {
             parameters.extend([header.clone(), purpose.clone(), reference.clone()]);
             let responses = &mut operation.responses.responses;
             responses.entry("422".to_owned()).or_insert_with(|| {
-                problem("A malformed purpose of access (X-Access-Purpose, purpose, purpose_reference)")
-                    .into()
+                problem(
+                    "A malformed purpose of access (X-Access-Purpose, purpose, purpose_reference)",
+                )
+                .into()
             });
             responses.insert(
                 "428".to_owned(),
@@ -377,7 +379,11 @@ mod tests {
                 .map(|parameter| parameter.name.as_str())
                 .collect();
             for name in ["X-Access-Purpose", "purpose", "purpose_reference"] {
-                assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{path}: {name}");
+                assert_eq!(
+                    names.iter().filter(|n| **n == name).count(),
+                    1,
+                    "{path}: {name}"
+                );
             }
             assert!(operation.responses.responses.contains_key("428"), "{path}");
         }

@@ -365,3 +365,10 @@ impl Reply {
 pub async fn body(response: Response) -> Value {
     response.json().await.unwrap()
 }
+
+/// `path` stating a purpose of access, as administrators and monitors do when they read another
+/// agency's children, incidents or referrals (without one those reads answer 428).
+pub fn with_purpose(path: &str) -> String {
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joiner}purpose=oversight_inquiry")
+}

@@ -57,7 +57,8 @@ pub fn purpose_detail(stated: &StatedPurpose) -> String {
 
 /// The purpose and its reference an audit entry's `detail` records, if it records one.
 pub fn recorded_purpose(detail: Option<&str>) -> (Option<String>, Option<String>) {
-    let Some(value) = detail.and_then(|detail| serde_json::from_str::<serde_json::Value>(detail).ok())
+    let Some(value) =
+        detail.and_then(|detail| serde_json::from_str::<serde_json::Value>(detail).ok())
     else {
         return (None, None);
     };
@@ -95,7 +96,8 @@ mod tests {
         let refused = monitor.reading(&Purpose::default(), ["punjab"]);
         assert!(matches!(refused, Err(ApiError::PurposeRequired)));
         let pages = [vec!["ncrc"], vec!["punjab"]];
-        let refused = monitor.reading_all(&Purpose::default(), pages.iter().map(|p| p.iter().copied()));
+        let refused =
+            monitor.reading_all(&Purpose::default(), pages.iter().map(|p| p.iter().copied()));
         assert!(matches!(refused, Err(ApiError::PurposeRequired)));
         assert!(monitor.reading(&Purpose::default(), ["ncrc"]).is_ok());
         assert!(caller(Role::CaseWorker)
@@ -106,15 +108,17 @@ mod tests {
     #[test]
     fn the_stated_purpose_reaches_the_audit_entry_and_back() {
         let reader = caller(Role::Admin).reading(&stated(), ["punjab"]).ok();
-        let event = reader.map(|reader| {
-            reader.audit("read", cpims_domain::access::RecordKind::Child, "c1")
-        });
+        let event = reader
+            .map(|reader| reader.audit("read", cpims_domain::access::RecordKind::Child, "c1"));
         let detail = event.and_then(|event| event.detail);
         assert_eq!(
             recorded_purpose(detail.as_deref()),
             (Some("complaint_inquiry".into()), Some("C-7".into()))
         );
-        assert_eq!(recorded_purpose(Some("{\"operation\":\"read\"}")), (None, None));
+        assert_eq!(
+            recorded_purpose(Some("{\"operation\":\"read\"}")),
+            (None, None)
+        );
         assert_eq!(recorded_purpose(None), (None, None));
     }
 }

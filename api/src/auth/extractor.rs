@@ -19,11 +19,7 @@ use crate::state::AppState;
 /// stated (both for audit entries). The purpose is attached by [`Authenticated::reading`] once the
 /// records read are known (`app/purpose.rs`); the extractor leaves it empty.
 #[derive(Debug, Clone)]
-pub struct Authenticated(
-    pub Principal,
-    pub Option<String>,
-    pub Option<StatedPurpose>,
-);
+pub struct Authenticated(pub Principal, pub Option<String>, pub Option<StatedPurpose>);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;

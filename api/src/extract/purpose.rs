@@ -107,8 +107,9 @@ mod tests {
             .to_http_request();
         let found = stated(&request).ok().flatten();
         assert_eq!(found.map(|s| s.purpose), Some(AccessPurpose::Audit));
-        let request = TestRequest::with_uri("/x?limit=5&purpose=data_quality&purpose_reference=Q%201")
-            .to_http_request();
+        let request =
+            TestRequest::with_uri("/x?limit=5&purpose=data_quality&purpose_reference=Q%201")
+                .to_http_request();
         let found = stated(&request).ok().flatten();
         assert_eq!(found.and_then(|s| s.reference).as_deref(), Some("Q 1"));
         let request = TestRequest::with_uri("/x?limit=5").to_http_request();
@@ -123,8 +124,14 @@ mod tests {
                 .to_http_request()
         };
         let uri = |uri: &str| TestRequest::with_uri(uri).to_http_request();
-        assert_eq!(field_of(stated(&header("nosy"))).as_deref(), Some(PURPOSE_HEADER));
-        assert_eq!(field_of(stated(&uri("/x?purpose=nosy"))).as_deref(), Some("purpose"));
+        assert_eq!(
+            field_of(stated(&header("nosy"))).as_deref(),
+            Some(PURPOSE_HEADER)
+        );
+        assert_eq!(
+            field_of(stated(&uri("/x?purpose=nosy"))).as_deref(),
+            Some("purpose")
+        );
         assert_eq!(
             field_of(stated(&uri("/x?purpose=audit&purpose_reference=a%0Ab"))).as_deref(),
             Some("purpose_reference")

@@ -34,7 +34,9 @@ pub struct StatedPurpose {
 /// Why a stated purpose was refused; says what is allowed, never echoes the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PurposeError {
-    #[error("must be one of oversight_inquiry, complaint_inquiry, data_quality, audit, legal_request")]
+    #[error(
+        "must be one of oversight_inquiry, complaint_inquiry, data_quality, audit, legal_request"
+    )]
     UnknownPurpose,
     #[error("must be 1 to 100 characters, none of them a control character")]
     BadReference,
@@ -120,7 +122,10 @@ mod tests {
     #[test]
     fn the_refusal_names_every_purpose() {
         let message = PurposeError::UnknownPurpose.to_string();
-        assert!(message.ends_with(&AccessPurpose::codes().join(", ")), "{message}");
+        assert!(
+            message.ends_with(&AccessPurpose::codes().join(", ")),
+            "{message}"
+        );
     }
 
     #[test]
@@ -156,7 +161,10 @@ mod tests {
         assert_eq!(header("audit; NCRC-1"), Err(BadHeader));
         assert_eq!(header("audit; ref="), Err(BadReference));
         let long = "x".repeat(MAX_REFERENCE_CHARS + 1);
-        assert_eq!(StatedPurpose::parse("audit", Some(&long)), Err(BadReference));
+        assert_eq!(
+            StatedPurpose::parse("audit", Some(&long)),
+            Err(BadReference)
+        );
         let longest = "ب".repeat(MAX_REFERENCE_CHARS);
         assert!(StatedPurpose::parse("audit", Some(&longest)).is_ok());
         assert_eq!(

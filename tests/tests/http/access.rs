@@ -1,7 +1,7 @@
 //! Scoped access over HTTP: out-of-scope records answer 404 everywhere, and lists never include what a
 //! single GET would refuse.
 
-use cpims_tests::TestApp;
+use cpims_tests::{with_purpose, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -157,7 +157,10 @@ async fn roles_see_exactly_their_scope_in_lists_and_gets() {
         ("analyst", &cast.analyst, vec![]),
     ];
     for (who, token, expected) in expectations {
-        let listed = app.call(Method::GET, "/api/v1/children", token, None).await;
+        // Every role states a purpose here: only the nation-wide ones need it, none is refused for it.
+        let listed = app
+            .call(Method::GET, &with_purpose("/api/v1/children"), token, None)
+            .await;
         assert_eq!(listed.status, 200, "{who}");
         assert_eq!(
             ids(&listed.body),
@@ -168,7 +171,7 @@ async fn roles_see_exactly_their_scope_in_lists_and_gets() {
             let status = app
                 .call(
                     Method::GET,
-                    &format!("/api/v1/children/{}", id(child)),
+                    &with_purpose(&format!("/api/v1/children/{}", id(child))),
                     token,
                     None,
                 )
@@ -229,7 +232,7 @@ async fn read_only_scopes_cannot_write() {
     let incident_path = format!("/api/v1/incidents/{}", incident["id"].as_str().unwrap());
     for token in [&cast.partner, &cast.monitor] {
         assert_eq!(
-            app.call(Method::GET, &incident_path, token, None)
+            app.call(Method::GET, &with_purpose(&incident_path), token, None)
                 .await
                 .status,
             200

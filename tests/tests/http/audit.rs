@@ -3,7 +3,7 @@
 
 use cpims_db::repo::audit;
 use cpims_domain::audit::{verify_chain, GENESIS_HASH};
-use cpims_tests::TestApp;
+use cpims_tests::{with_purpose, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -25,8 +25,13 @@ async fn every_read_and_write_is_chained_and_the_chain_verifies() {
         None,
     )
     .await;
-    app.call(Method::GET, "/api/v1/children", &cast.monitor, None)
-        .await;
+    app.call(
+        Method::GET,
+        &with_purpose("/api/v1/children"),
+        &cast.monitor,
+        None,
+    )
+    .await;
     let patched = app
         .call_if_match(
             Method::PATCH,

@@ -6,7 +6,7 @@ use cpims_api::audit_cli;
 use cpims_db::repo::audit::{self, AuditRow};
 use cpims_db::AnyConnection;
 use cpims_domain::audit::ChainReport;
-use cpims_tests::{Cast, TestApp, TEST_PASSWORD};
+use cpims_tests::{with_purpose, Cast, TestApp, TEST_PASSWORD};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -29,7 +29,7 @@ async fn workflow(app: &TestApp, cast: &Cast) -> String {
         .await;
     assert_eq!(patched.status, 200);
     assert_eq!(
-        app.call(Method::GET, &path, &cast.monitor, None)
+        app.call(Method::GET, &with_purpose(&path), &cast.monitor, None)
             .await
             .status,
         200
@@ -196,9 +196,15 @@ async fn a_childs_access_log_shows_who_did_what_to_those_entitled() {
         .collect();
     assert_eq!(who, expected);
     for token in [&cast.admin, &cast.monitor] {
-        assert_eq!(app.call(Method::GET, &path, token, None).await.status, 200);
+        let stated = with_purpose(&path);
+        assert_eq!(
+            app.call(Method::GET, &stated, token, None).await.status,
+            200
+        );
     }
-    let again = app.call(Method::GET, &path, &cast.admin, None).await;
+    let again = app
+        .call(Method::GET, &with_purpose(&path), &cast.admin, None)
+        .await;
     assert_eq!(
         again.body["data"][0]["action"], "read_access_log",
         "looking is logged"

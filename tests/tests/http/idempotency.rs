@@ -2,7 +2,7 @@
 //! duplicates, per-caller scope, expiry, and requests without a key.
 
 use cpims_db::repo::idempotency::idempotency_keys;
-use cpims_tests::{Cast, Reply, TestApp};
+use cpims_tests::{with_purpose, Cast, Reply, TestApp};
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -34,7 +34,9 @@ async fn scenario(app: &TestApp) -> (Cast, String) {
 }
 
 async fn referral_count(app: &TestApp, cast: &Cast) -> usize {
-    let list = app.call(Method::GET, REFERRALS, &cast.admin, None).await;
+    let list = app
+        .call(Method::GET, &with_purpose(REFERRALS), &cast.admin, None)
+        .await;
     assert_eq!(list.status, 200, "{}", list.body);
     list.body["data"].as_array().unwrap().len()
 }

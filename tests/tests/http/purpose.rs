@@ -76,11 +76,19 @@ async fn nation_wide_reads_without_a_purpose_answer_428_listing_the_purposes() {
             assert!(detail.contains("X-Access-Purpose"), "{detail}");
 
             let stated = get_stating(&app, path, token, "oversight_inquiry").await;
-            assert_eq!(stated.status, 200, "GET {path} with a purpose: {}", stated.body);
+            assert_eq!(
+                stated.status, 200,
+                "GET {path} with a purpose: {}",
+                stated.body
+            );
             let by_query = app
                 .call(Method::GET, &with_query(path, "purpose=audit"), token, None)
                 .await;
-            assert_eq!(by_query.status, 200, "GET {path}?purpose=: {}", by_query.body);
+            assert_eq!(
+                by_query.status, 200,
+                "GET {path}?purpose=: {}",
+                by_query.body
+            );
         }
     }
 }
@@ -91,11 +99,20 @@ async fn the_access_log_shows_the_purpose_and_reference_of_each_read() {
     let cast = app.cast().await;
     let (child_id, _) = bureau_a_records(&app, &cast).await;
     let path = format!("/api/v1/children/{child_id}");
-    let read = get_stating(&app, &path, &cast.monitor, "complaint_inquiry; ref=NCRC-2026-114").await;
+    let read = get_stating(
+        &app,
+        &path,
+        &cast.monitor,
+        "complaint_inquiry; ref=NCRC-2026-114",
+    )
+    .await;
     assert_eq!(read.status, 200, "{}", read.body);
-    let history = format!("{path}/history?purpose=legal_request&purpose_reference=Order%2012%2F2026");
+    let history =
+        format!("{path}/history?purpose=legal_request&purpose_reference=Order%2012%2F2026");
     assert_eq!(
-        app.call(Method::GET, &history, &cast.admin, None).await.status,
+        app.call(Method::GET, &history, &cast.admin, None)
+            .await
+            .status,
         200
     );
 
@@ -126,7 +143,12 @@ async fn the_access_log_shows_the_purpose_and_reference_of_each_read() {
 
     // The bureau's case worker sees in its own access log why the monitor looked.
     let own_log = app
-        .call(Method::GET, &format!("{path}/access-log"), &cast.worker_a, None)
+        .call(
+            Method::GET,
+            &format!("{path}/access-log"),
+            &cast.worker_a,
+            None,
+        )
         .await;
     assert_eq!(own_log.status, 200);
     let looked = own_log.body["data"]
@@ -181,7 +203,9 @@ async fn own_agency_reads_other_roles_and_statistics_need_no_purpose() {
     // An id that names no record is a 404 before any purpose is asked for.
     let missing = "/api/v1/children/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
     assert_eq!(
-        app.call(Method::GET, missing, &cast.monitor, None).await.status,
+        app.call(Method::GET, missing, &cast.monitor, None)
+            .await
+            .status,
         404
     );
 }
@@ -201,7 +225,10 @@ async fn malformed_purposes_answer_422_naming_the_header_or_parameter() {
     for (query, field) in [
         ("purpose=curiosity", "purpose"),
         ("purpose=audit&purpose_reference=a%0Ab", "purpose_reference"),
-        (&*format!("purpose=audit&purpose_reference={long}"), "purpose_reference"),
+        (
+            &*format!("purpose=audit&purpose_reference={long}"),
+            "purpose_reference",
+        ),
         ("purpose_reference=NCRC-1", "purpose_reference"),
     ] {
         for token in [&cast.monitor, &cast.worker_a] {
@@ -214,7 +241,12 @@ async fn malformed_purposes_answer_422_naming_the_header_or_parameter() {
     }
     // Lists too, where the query struct refuses unknown parameters but knows these.
     let reply = app
-        .call(Method::GET, "/api/v1/children?purpose=nosy", &cast.monitor, None)
+        .call(
+            Method::GET,
+            "/api/v1/children?purpose=nosy",
+            &cast.monitor,
+            None,
+        )
         .await;
     assert_eq!(reply.error_fields(), ["purpose"]);
 }

@@ -10,7 +10,7 @@ use cpims_db::repo::transitions::Transition;
 use cpims_db::schema::{
     agencies, audit_log, children, incidents, record_history, referrals, status_transitions, users,
 };
-use cpims_tests::TestApp;
+use cpims_tests::{with_purpose, TestApp};
 use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::Value;
@@ -195,10 +195,10 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
         let incident = app
             .call(
                 Method::GET,
-                &format!(
+                &with_purpose(&format!(
                     "/api/v1/incidents/{}",
                     complaint["incident_id"].as_str().unwrap()
-                ),
+                )),
                 &admin,
                 None,
             )
@@ -206,7 +206,7 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
         assert_eq!(incident.body["complaint_id"], complaint["id"]);
     }
 
-    let children = list_all(&app, &admin, "/api/v1/children").await;
+    let children = list_all(&app, &admin, &with_purpose("/api/v1/children")).await;
     assert_eq!(children.len(), summary.children);
     assert!(children
         .iter()
@@ -215,7 +215,7 @@ async fn seeding_an_empty_database_creates_every_province_role_and_referral_stat
         let listed = app
             .call(
                 Method::GET,
-                &format!("/api/v1/referrals?status={status}&limit=1"),
+                &with_purpose(&format!("/api/v1/referrals?status={status}&limit=1")),
                 &admin,
                 None,
             )
@@ -357,7 +357,7 @@ async fn every_seeded_transition_is_legal_and_ends_at_the_stored_status() {
         let reply = app
             .call(
                 Method::GET,
-                &format!("/api/v1/referrals/{id}/transitions"),
+                &with_purpose(&format!("/api/v1/referrals/{id}/transitions")),
                 &admin,
                 None,
             )

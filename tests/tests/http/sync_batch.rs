@@ -1,7 +1,7 @@
 //! The sync batch: upsert by external id, idempotent re-posts, conflicts on stale versions, and
 //! independent items.
 
-use cpims_tests::{Cast, TestApp};
+use cpims_tests::{with_purpose, Cast, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -75,7 +75,12 @@ async fn reposting_a_batch_creates_once_then_reports_unchanged() {
         assert_eq!(b["version"], 1, "no new version");
     }
     let children = app
-        .call(Method::GET, "/api/v1/children", &cast.admin, None)
+        .call(
+            Method::GET,
+            &with_purpose("/api/v1/children"),
+            &cast.admin,
+            None,
+        )
         .await;
     assert_eq!(
         children.body["data"].as_array().unwrap().len(),
@@ -243,7 +248,12 @@ async fn an_invalid_item_does_not_block_the_others() {
     assert_eq!(results[3]["errors"][0]["field"], "district");
     assert_eq!(results[4]["errors"][0]["field"], "child_external_id");
     let children = app
-        .call(Method::GET, "/api/v1/children", &cast.admin, None)
+        .call(
+            Method::GET,
+            &with_purpose("/api/v1/children"),
+            &cast.admin,
+            None,
+        )
         .await;
     assert_eq!(
         children.body["data"].as_array().unwrap().len(),
@@ -280,7 +290,12 @@ async fn batches_are_for_writers_and_bounded() {
         .await;
     assert_eq!(reply.status, 422);
     let children = app
-        .call(Method::GET, "/api/v1/children", &cast.admin, None)
+        .call(
+            Method::GET,
+            &with_purpose("/api/v1/children"),
+            &cast.admin,
+            None,
+        )
         .await;
     assert!(children.body["data"].as_array().unwrap().is_empty());
 }

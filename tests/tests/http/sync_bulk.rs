@@ -1,7 +1,7 @@
 //! A sync batch's creates are written together; each must still be recorded exactly as a single
 //! create is (history, audit, change feed), and one bad item must still fail alone.
 
-use cpims_tests::{Cast, TestApp};
+use cpims_tests::{with_purpose, Cast, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -180,7 +180,7 @@ async fn a_taken_external_id_fails_only_its_own_create() {
         .await;
         assert!(!history.is_empty(), "child {id} has its history");
     }
-    let children = data(&app, &cast.admin, "/api/v1/children").await;
+    let children = data(&app, &cast.admin, &with_purpose("/api/v1/children")).await;
     let mut external_ids: Vec<&str> = children
         .iter()
         .map(|c| c["external_id"].as_str().unwrap())

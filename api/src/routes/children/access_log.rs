@@ -10,9 +10,9 @@ use cpims_domain::user::Role;
 
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::audit::dto::{audit_page, AccessLogQuery, AuditList};
 use crate::state::AppState;
 

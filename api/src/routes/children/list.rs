@@ -8,9 +8,9 @@ use super::dto::{ChildList, ChildListQuery, ChildResponse};
 use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
+use crate::extract::purpose::Purpose;
 use crate::state::AppState;
 
 /// Children in the caller's scope, newest first; each returned child's read is audited.

@@ -10,10 +10,10 @@ use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 

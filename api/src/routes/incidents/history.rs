@@ -8,9 +8,9 @@ use crate::app::disclosure::disclose_history;
 use crate::app::execute::with_connection;
 use crate::app::require;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::changes::HistoryList;
 use crate::state::AppState;
 

@@ -8,9 +8,9 @@ use super::dto::{IncidentList, IncidentListQuery, IncidentResponse};
 use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
+use crate::extract::purpose::Purpose;
 use crate::routes::deadlines::dto::with_deadlines;
 use crate::state::AppState;
 

@@ -7,9 +7,9 @@ use cpims_domain::access::{read_scope, RecordKind};
 use crate::app::disclosure::disclose_transitions;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::changes::TransitionList;
 use crate::state::AppState;
 

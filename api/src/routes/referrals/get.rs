@@ -10,10 +10,10 @@ use crate::app::disclosure::disclose_one;
 use crate::app::execute::audit_denial;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::etag::etag_value;
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::deadlines::dto::one_with_deadlines;
 use crate::state::AppState;
 
@@ -62,7 +62,10 @@ pub async fn get_referral(
         .await,
     )
     .await?;
-    let agencies = [referral.from_agency_id.as_str(), referral.to_agency_id.as_str()];
+    let agencies = [
+        referral.from_agency_id.as_str(),
+        referral.to_agency_id.as_str(),
+    ];
     let caller = caller.reading(&purpose, agencies)?;
     // Answered only once the read's audit entry is committed, in a commit shared with concurrent reads.
     state

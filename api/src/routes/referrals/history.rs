@@ -8,9 +8,9 @@ use crate::app::disclosure::disclose_history;
 use crate::app::execute::with_connection;
 use crate::app::require;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::changes::HistoryList;
 use crate::state::AppState;
 
@@ -42,7 +42,10 @@ pub async fn referral_history(
     let entries = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-            let agencies = [referral.meta.agency_id.as_str(), referral.to_agency_id.as_str()];
+            let agencies = [
+                referral.meta.agency_id.as_str(),
+                referral.to_agency_id.as_str(),
+            ];
             let caller = caller.reading(&purpose, agencies)?;
             require(
                 &crate::app::referrals::actions(&caller.0, &referral),

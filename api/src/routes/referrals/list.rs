@@ -9,9 +9,9 @@ use crate::app::disclosure::disclose_page;
 use crate::app::execute::with_connection;
 use crate::app::today;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{encode_cursor, page_request};
+use crate::extract::purpose::Purpose;
 use crate::routes::deadlines::dto::with_deadlines;
 use crate::state::AppState;
 
@@ -58,7 +58,10 @@ pub async fn list_referrals(
     let page = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let page = referrals::list(connection, &vault, &scope, &filter, &page)?;
-            let parties = page.items.iter().map(|r| [r.meta.agency_id.as_str(), r.to_agency_id.as_str()]);
+            let parties = page
+                .items
+                .iter()
+                .map(|r| [r.meta.agency_id.as_str(), r.to_agency_id.as_str()]);
             let caller = caller.reading_all(&purpose, parties)?;
             let responses = page.items.into_iter().map(ReferralResponse::from).collect();
             let data = with_deadlines(connection, &time, RecordKind::Referral, responses)?;

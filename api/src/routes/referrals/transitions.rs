@@ -6,9 +6,9 @@ use cpims_domain::access::{read_scope, RecordKind};
 
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::parse_id;
+use crate::extract::purpose::Purpose;
 use crate::routes::changes::TransitionList;
 use crate::state::AppState;
 
@@ -38,7 +38,10 @@ pub async fn referral_transitions(
     let list = with_connection(&state, move |connection| {
         cpims_db::write_transaction(connection, |connection| {
             let referral = referrals::find_visible(connection, &vault, &id, &scope)?;
-            let agencies = [referral.meta.agency_id.as_str(), referral.to_agency_id.as_str()];
+            let agencies = [
+                referral.meta.agency_id.as_str(),
+                referral.to_agency_id.as_str(),
+            ];
             let caller = caller.reading(&purpose, agencies)?;
             let list = transitions::of_record(
                 connection,

@@ -13,9 +13,9 @@ use crate::app::deadlines::Timekeeping;
 use crate::app::disclosure::Disclosure;
 use crate::app::execute::with_connection;
 use crate::auth::Authenticated;
-use crate::extract::purpose::Purpose;
 use crate::error::{ApiError, Problem};
 use crate::extract::params::{decode_seq_cursor, encode_seq_cursor};
+use crate::extract::purpose::Purpose;
 use crate::routes::children::dto::ChildResponse;
 use crate::routes::complaints::dto::ComplaintResponse;
 use crate::routes::deadlines::dto::one_with_deadlines;
@@ -172,8 +172,15 @@ fn case_record_audiences(
 ) -> impl Iterator<Item = impl Iterator<Item = &str>> {
     entries
         .iter()
-        .filter(|entry| entry.change == "upsert" && entry.record_type != RecordKind::Complaint.as_str())
-        .map(|entry| entry.audience.split(',').filter(|agency| !agency.is_empty()))
+        .filter(|entry| {
+            entry.change == "upsert" && entry.record_type != RecordKind::Complaint.as_str()
+        })
+        .map(|entry| {
+            entry
+                .audience
+                .split(',')
+                .filter(|agency| !agency.is_empty())
+        })
 }
 
 /// The record as the caller may see it now (with its deadlines), or `None` when it is gone or out of

@@ -1,7 +1,7 @@
 //! Canary values in every personal field never reach the database files, yet permitted callers get
 //! them back and find the child by name and B-Form number.
 
-use cpims_tests::TestApp;
+use cpims_tests::{with_purpose, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -116,7 +116,7 @@ async fn personal_values_are_encrypted_at_rest_yet_served_and_found() {
     let narrative = app
         .call(
             Method::GET,
-            &format!("/api/v1/incidents/{incident_id}"),
+            &with_purpose(&format!("/api/v1/incidents/{incident_id}")),
             &cast.monitor,
             None,
         )
