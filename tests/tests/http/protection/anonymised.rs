@@ -3,7 +3,7 @@
 //! under the retention policy"), and a sync can neither recreate the record by its external id nor
 //! give it back its personal fields. The other items of the batch go through.
 
-use cpims_tests::{Cast, Reply, TestApp};
+use cpims_tests::{with_purpose, Cast, Reply, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -84,7 +84,9 @@ async fn anonymised_case(app: &TestApp, cast: &Cast) -> (String, String, String)
 }
 
 async fn version(app: &TestApp, cast: &Cast, path: &str) -> i64 {
-    let reply = app.call(Method::GET, path, &cast.admin, None).await;
+    let reply = app
+        .call(Method::GET, &with_purpose(path), &cast.admin, None)
+        .await;
     assert_eq!(reply.status, 200, "{path}: {}", reply.body);
     reply.body["version"].as_i64().unwrap()
 }
@@ -193,11 +195,12 @@ async fn edits_moves_and_milestones_of_anonymised_records_answer_409() {
     let child_now = app
         .call(
             Method::GET,
-            &format!("/api/v1/children/{child}"),
+            &with_purpose(&format!("/api/v1/children/{child}")),
             &cast.admin,
             None,
         )
         .await;
+    assert_eq!(child_now.status, 200, "{}", child_now.body);
     assert!(child_now.body["given_name"].is_null(), "{}", child_now.body);
 }
 
@@ -283,18 +286,19 @@ async fn a_sync_cannot_restore_or_recreate_anonymised_records_and_other_items_go
     let child_now = app
         .call(
             Method::GET,
-            &format!("/api/v1/children/{child}"),
+            &with_purpose(&format!("/api/v1/children/{child}")),
             &cast.admin,
             None,
         )
         .await;
+    assert_eq!(child_now.status, 200, "{}", child_now.body);
     assert!(child_now.body["given_name"].is_null());
     assert!(child_now.body["guardian_phone"].is_null());
     for (kind, external_id) in [("children", "PB-C-9"), ("incidents", "PB-I-9")] {
         let listed = app
             .call(
                 Method::GET,
-                &format!("/api/v1/{kind}?external_id={external_id}"),
+                &with_purpose(&format!("/api/v1/{kind}?external_id={external_id}")),
                 &cast.admin,
                 None,
             )
@@ -309,7 +313,7 @@ async fn a_sync_cannot_restore_or_recreate_anonymised_records_and_other_items_go
     let incidents = app
         .call(
             Method::GET,
-            &format!("/api/v1/incidents?child_id={child}"),
+            &with_purpose(&format!("/api/v1/incidents?child_id={child}")),
             &cast.admin,
             None,
         )
