@@ -2,6 +2,7 @@
 //! the referral, by the referral's stage and service, through every read path.
 
 mod history;
+mod sharing;
 mod stages;
 
 use std::collections::BTreeSet;

@@ -7,4 +7,5 @@ pub mod dto;
 pub mod get;
 pub mod history;
 pub mod list;
+pub mod list_dto;
 pub mod update;

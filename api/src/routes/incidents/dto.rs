@@ -10,7 +10,7 @@ use cpims_domain::location::check_location;
 use cpims_domain::records::Incident;
 use cpims_domain::taxonomy::incident_legal_references;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::app::today;
@@ -18,6 +18,8 @@ use crate::error::FieldError;
 use crate::extract::json::FieldRules;
 use crate::extract::params::{double_option, utc};
 use crate::routes::schemas;
+
+pub use super::list_dto::{IncidentList, IncidentListQuery};
 
 fn unknown_place() -> UrbanRural {
     UrbanRural::Unknown
@@ -298,45 +300,6 @@ impl From<Incident> for IncidentResponse {
             deadlines: Vec::new(),
         }
     }
-}
-
-/// A page of incidents.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IncidentList {
-    pub data: Vec<IncidentResponse>,
-    pub next_cursor: Option<String>,
-}
-
-/// Filters and paging for incidents.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct IncidentListQuery {
-    pub status: Option<IncidentStatus>,
-    pub category: Option<String>,
-    pub province: Option<String>,
-    pub district: Option<String>,
-    pub child_id: Option<String>,
-    /// Reported on or after this date.
-    pub reported_from: Option<NaiveDate>,
-    /// Reported on or before this date.
-    pub reported_to: Option<NaiveDate>,
-    pub risk_level: Option<RiskLevel>,
-    pub external_id: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page: the id of its last record; older records follow.
-    #[param(
-        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-    )]
-    pub cursor: Option<String>,
-    /// Read by the `Purpose` extractor (`extract/purpose.rs`), which the contract documents on every
-    /// operation that takes it; here only so that the query is not refused as unknown.
-    #[param(ignore)]
-    pub purpose: Option<String>,
-    #[param(ignore)]
-    pub purpose_reference: Option<String>,
 }
 
 /// A status change.

@@ -6,6 +6,7 @@ pub mod dto;
 pub mod get;
 pub mod history;
 pub mod list;
+pub mod list_dto;
 pub mod transition;
 pub mod transitions;
 pub mod update;
