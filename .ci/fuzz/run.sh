@@ -93,7 +93,12 @@ timeout -k 10 $((ADMIN_SECONDS + 120)) "$VENV/bin/schemathesis" --config-file .c
 admin_elapsed=$((SECONDS - started))
 
 kill -0 "$server_pid" 2>/dev/null || { echo "fuzz: the server died during the admin run" >&2; tail -n 20 "$tmp/server.log" >&2; exit 1; }
-python3 .ci/fuzz/seed.py "$port" "$tmp" peers
+# The admin run may have deactivated, demoted or re-passworded the first administrator (it fuzzes the
+# users API as that administrator), so a second one, made now through the CLI, seeds the peers.
+(cd "$tmp" && echo "$CPIMS_FUZZ_ADMIN_PASSWORD" | "$CPIMS_BIN" create-admin --username peer-admin \
+  --agency "NCRC peer seeding") >"$tmp/create-peer-admin.log" 2>&1 \
+  || { cat "$tmp/create-peer-admin.log" >&2; exit 1; }
+CPIMS_FUZZ_PEER_ADMIN=peer-admin python3 .ci/fuzz/seed.py "$port" "$tmp" peers
 { cat .ci/fuzz/schemathesis.toml; cat <<EOF; } >"$tmp/peers.toml"
 
 # Run 2 only: the Punjab case worker sends every request; the KP one replays its reads (object-level

@@ -95,7 +95,9 @@ def seed_admin(port, out):
 
 
 def seed_peers(port, out):
-    admin = login(port, "admin", os.environ["CPIMS_FUZZ_ADMIN_PASSWORD"])
+    # A fresh administrator (run.sh makes it after the admin run, which may have disabled the first).
+    username = os.environ.get("CPIMS_FUZZ_PEER_ADMIN", "admin")
+    admin = login(port, username, os.environ["CPIMS_FUZZ_ADMIN_PASSWORD"])
     run = uuid.uuid4().hex[:8]
     cso = agency(port, admin, f"Peer CSO {run}", "cso", "Punjab", "Lahore", ["psychosocial"])
     peers = []
