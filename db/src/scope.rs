@@ -34,7 +34,7 @@ pub fn open_granting_statuses() -> Vec<&'static str> {
 }
 
 /// Whether a referral row grants its receiver sight of its child and incident now: the SQL twin of
-/// [`Grantee::granted_by`]. A macro, not a function: the expression sits inside correlated
+/// `cpims_domain::need_to_know::Grant::stage`. A macro, not a function: the expression sits inside correlated
 /// subqueries, where a boxed expression of the referrals table alone does not type-check.
 macro_rules! live_grant {
     ($grantee:expr) => {

@@ -166,15 +166,6 @@ impl Grantee {
             completed_after,
         }
     }
-
-    /// Whether a referral in `status`, completed at `completed_at`, grants sight of its child and
-    /// incident: pending, accepted and in progress do; completed does for the grace period.
-    pub fn granted_by(&self, status: ReferralStatus, completed_at: Option<NaiveDateTime>) -> bool {
-        match status {
-            ReferralStatus::Completed => completed_at.is_some_and(|at| at > self.completed_after),
-            other => other.grants_access(),
-        }
-    }
 }
 
 /// Which rows of `kind` the principal may read.
